@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "anonlog",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "anonlog", targets: ["anonlog"]),
+        .library(name: "AnonLogCore", targets: ["AnonLogCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Core: all logic, one module so the hot path specialises.
+        .target(
+            name: "AnonLogCore",
+            dependencies: ["CZlib", "CLZMA"]
+        ),
+        // Executable: a thin swift-argument-parser front.
+        .executableTarget(
+            name: "anonlog",
+            dependencies: [
+                "AnonLogCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // C shims: system libraries only (zlib1g-dev, liblzma-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // Tests: unit tests plus end-to-end tests that run the built binary.
+        .testTarget(
+            name: "AnonLogCoreTests",
+            dependencies: ["AnonLogCore", "CZlib"],
+            resources: []
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["anonlog"]
+        ),
+    ]
+)

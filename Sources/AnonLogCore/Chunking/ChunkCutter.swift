@@ -1,0 +1,25 @@
+/// Chooses where a chunk ends, so that chunks are line-aligned whenever lines allow it.
+public enum ChunkCutter {
+    /// The end of the body within `bytes[from..<limit]`: just after the last newline; failing
+    /// that just after the last byte no match can contain (space, quote, comma, …); failing that
+    /// `limit` itself (a token may then straddle the cut, which the chunk's lookahead and the
+    /// pipeline's seam check handle).
+    public static func cut(_ bytes: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
+        precondition(from <= limit && limit <= bytes.count)
+        guard limit > from, let base = bytes.baseAddress else { return limit }
+        // Lines are short, so the last newline is usually a few hundred bytes back.
+        let bytesPointer = base.assumingMemoryBound(to: UInt8.self)
+        var i = limit
+        while i > from {
+            if bytesPointer[i - 1] == UInt8(ascii: "\n") { return i }
+            i -= 1
+        }
+        let table = ByteClass.table
+        i = limit
+        while i > from {
+            if table[Int(bytes[i - 1])] & ByteClass.separator != 0 { return i }
+            i -= 1
+        }
+        return limit
+    }
+}

@@ -1,0 +1,33 @@
+/// A stream of decoded bytes: plain text, or what a gzip or xz container holds.
+protocol Decoder: AnyObject {
+    /// Decodes up to `capacity` bytes into `destination`; 0 only at the clean end of the stream.
+    /// Throws an `.io` error naming the file when the data is truncated or corrupt.
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int
+}
+
+/// Plain input: bytes pass straight from the file.
+final class PlainDecoder: Decoder {
+    private let input: InputFile
+
+    init(_ input: InputFile) { self.input = input }
+
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        try input.read(into: destination, capacity: capacity)
+    }
+}
+
+/// Opens inputs with the right decoder.
+enum DecoderFactory {
+    /// Detects (or takes) the format of `input` and returns its decoder.
+    static func make(_ input: InputFile, format forced: CompressionFormat?, threads: Int) throws
+        -> (Decoder, CompressionFormat)
+    {
+        try input.fill(atLeast: 6)
+        let format = forced ?? CompressionFormat.detect(input.available)
+        switch format {
+        case .plain: return (PlainDecoder(input), .plain)
+        case .gzip: return (try GzipDecoder(input), .gzip)
+        case .xz: return (try XzDecoder(input, threads: threads), .xz)
+        }
+    }
+}

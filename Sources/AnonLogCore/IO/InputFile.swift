@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A raw byte source (a file or stdin) with a read buffer that allows peeking at the magic bytes.
+final class InputFile {
+    /// The name used in error messages ("-" is shown as "stdin").
+    let name: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    /// Buffered bytes are `buffer[start..<end]`.
+    private(set) var buffer: UnsafeMutableRawPointer
+    let bufferSize: Int
+    private(set) var start = 0
+    private(set) var end = 0
+    /// True once `read` returned 0.
+    private(set) var atEOF = false
+    /// Raw bytes read so far (for `--stats`).
+    private(set) var bytesRead = 0
+
+    /// Opens `path` for reading ("-" is stdin), enlarging stdin's pipe buffer when it is a pipe.
+    init(path: String, bufferSize: Int = 1 << 20) throws {
+        if path == "-" {
+            fd = STDIN_FILENO
+            name = "stdin"
+            ownsDescriptor = false
+            PipeSize.enlarge(fd)
+        } else {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            name = path
+            guard fd >= 0 else { throw AnonLogError.posix(path, errno: errno) }
+            ownsDescriptor = true
+            var info = stat()
+            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw AnonLogError(.io, "\(path): is a directory")
+            }
+        }
+        self.bufferSize = bufferSize
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// The buffered, unconsumed bytes.
+    var available: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: buffer + start, count: end - start)
+    }
+
+    /// Marks `count` buffered bytes as used.
+    func consume(_ count: Int) { start += count }
+
+    /// Reads more bytes into the buffer (moving leftovers to the front); false at end of file.
+    @discardableResult
+    func fill() throws -> Bool {
+        if start > 0 {
+            if end > start { buffer.copyMemory(from: buffer + start, byteCount: end - start) }
+            end -= start
+            start = 0
+        }
+        guard end < bufferSize, !atEOF else { return end > start }
+        while true {
+            let n = Glibc.read(fd, buffer + end, bufferSize - end)
+            if n > 0 {
+                end += n
+                bytesRead += n
+                return true
+            }
+            if n == 0 {
+                atEOF = true
+                return false
+            }
+            if errno == EINTR { continue }
+            throw AnonLogError.posix(name, errno: errno)
+        }
+    }
+
+    /// Reads until at least `count` bytes are buffered or the file ends.
+    func fill(atLeast count: Int) throws {
+        while end - start < count, try fill() {}
+    }
+
+    /// Reads straight into `destination` (for plain input: no intermediate copy); 0 at end.
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        if end > start {
+            let n = min(capacity, end - start)
+            destination.copyMemory(from: buffer + start, byteCount: n)
+            start += n
+            return n
+        }
+        if atEOF { return 0 }
+        while true {
+            let n = Glibc.read(fd, destination, capacity)
+            if n > 0 { bytesRead += n; return n }
+            if n == 0 { atEOF = true; return 0 }
+            if errno == EINTR { continue }
+            throw AnonLogError.posix(name, errno: errno)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// The reader thread's work: open each input in turn, decode it, cut the concatenated stream
+/// into line-aligned chunks and hand them to the workers.
+final class ChunkReader {
+    private let paths: [String]
+    private let options: PipelineOptions
+    private var current: (file: InputFile, decoder: Decoder)?
+    private var nextPath = 0
+    /// The last `lookaround` bytes before the next body, its lookbehind.
+    private let history = ChunkBuffer(capacity: Pipeline.lookaround)
+    /// Decoded bytes not yet in a body, copied from the previous slot.
+    private let carry = ChunkBuffer(capacity: 1 << 16)
+    private var streamOffset = 0
+    private var finishedFiles: [InputFile] = []
+    /// Decoded bytes produced (for `--stats`).
+    private(set) var decodedBytes = 0
+
+    /// The format of the first input, which is the default output format.
+    let firstFormat: CompressionFormat
+
+    /// Opens the first input now, so that a missing file or its format is known before any
+    /// thread starts.
+    init(paths: [String], options: PipelineOptions) throws {
+        self.paths = paths.isEmpty ? ["-"] : paths
+        self.options = options
+        let opened = try ChunkReader.open(self.paths[0], options: options)
+        current = (opened.file, opened.decoder)
+        firstFormat = opened.format
+        nextPath = 1
+    }
+
+    /// Raw bytes read from all inputs so far.
+    var rawBytesRead: Int {
+        finishedFiles.reduce(0) { $0 + $1.bytesRead } + (current?.file.bytesRead ?? 0)
+    }
+
+    private static func open(_ path: String, options: PipelineOptions) throws
+        -> (file: InputFile, decoder: Decoder, format: CompressionFormat)
+    {
+        let file = try InputFile(path: path)
+        let (decoder, format) = try DecoderFactory.make(file, format: options.inputFormat, threads: options.threads)
+        return (file, decoder, format)
+    }
+
+    /// Decodes into `destination`, moving on to the next input at the end of one; 0 at the end
+    /// of the last.
+    private func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        while let (file, decoder) = current {
+            let n = try decoder.read(into: destination, capacity: capacity)
+            if n > 0 {
+                decodedBytes += n
+                return n
+            }
+            finishedFiles.append(file)
+            current = nil
+            if nextPath < paths.count {
+                let opened = try ChunkReader.open(paths[nextPath], options: options)
+                current = (opened.file, opened.decoder)
+                nextPath += 1
+            }
+        }
+        return 0
+    }
+
+    /// Fills `slot` with the next chunk; false when the stream has ended (slot unused).
+    func fill(_ slot: ChunkSlot) throws -> Bool {
+        let lookaround = Pipeline.lookaround
+        let input = slot.input
+        input.count = 0
+        input.append(UnsafeRawBufferPointer(start: history.base, count: history.count))
+        let lookbehind = input.count
+        input.append(UnsafeRawBufferPointer(start: carry.base, count: carry.count))
+        carry.count = 0
+        let wanted = lookbehind + options.chunkSize + lookaround
+        input.reserve(extra: wanted - input.count)
+        var atEnd = false
+        while input.count < wanted {
+            let n = try read(into: input.base + input.count, capacity: wanted - input.count)
+            if n == 0 { atEnd = true; break }
+            input.count += n
+        }
+        let dataEnd = input.count
+        guard dataEnd > lookbehind else { return false }
+        let limit = min(lookbehind + options.chunkSize, dataEnd)
+        let cut = atEnd && dataEnd <= limit
+            ? dataEnd
+            : input.withBytes { ChunkCutter.cut($0, from: lookbehind, limit: limit) }
+        slot.windowStart = streamOffset - lookbehind
+        slot.body = lookbehind..<cut
+        slot.windowCount = min(cut + lookaround, dataEnd)
+        carry.append(input.base + cut, dataEnd - cut)
+        // The next lookbehind: the last `lookaround` bytes up to the cut.
+        let keep = min(lookaround, cut)
+        history.count = 0
+        history.append(input.base + cut - keep, keep)
+        streamOffset += cut - lookbehind
+        return true
+    }
+}

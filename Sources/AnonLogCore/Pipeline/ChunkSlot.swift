@@ -1,0 +1,38 @@
+/// Everything one chunk needs on its way through the pipeline, reused from chunk to chunk.
+///
+/// A slot is owned by exactly one thread at a time (reader, then a worker, then the writer,
+/// then a worker again for gzip, then back to the pool), handed over through `BlockingQueue`s.
+/// Owning the output buffers with the input means a worker never waits for a buffer that a
+/// later chunk holds, so the bounded pool cannot deadlock.
+final class ChunkSlot: @unchecked Sendable {
+    /// Position of the chunk in the stream, from 0.
+    var sequence = 0
+    /// Absolute stream offset of `input`'s first byte.
+    var windowStart = 0
+    /// The body within the window; before it lookbehind, after it lookahead (then carry).
+    var body = 0..<0
+    /// Bytes of `input` that are part of the window (the rest is carry for the next chunk).
+    var windowCount = 0
+    /// Decoded input: lookbehind + body + lookahead (+ carry).
+    let input: ChunkBuffer
+    /// The rewritten body.
+    let output: ChunkBuffer
+    /// Deflate of `output` (gzip only).
+    let compressed = ChunkBuffer(capacity: 1 << 16)
+    /// The 32 KiB of output before this chunk, the deflate dictionary (gzip only).
+    let dictionary = ChunkBuffer(capacity: 32 << 10)
+    /// What the rewrite produced, window-relative.
+    var result = RewriteResult(outputFrom: 0, coveredUntil: 0, counts: TypeCounts())
+    /// CRC-32 of `output` (gzip only).
+    var crc: UInt32 = 0
+
+    init(chunkSize: Int) {
+        input = ChunkBuffer(capacity: chunkSize + 2 * Pipeline.lookaround + 64)
+        output = ChunkBuffer(capacity: chunkSize + 1024)
+    }
+
+    /// The window bytes, for reading inside the closure.
+    func withWindow<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: input.base, count: windowCount))
+    }
+}

@@ -1,0 +1,196 @@
+// The pipeline: reader -> workers -> ordered writer.
+//
+// One reader thread reads and decodes the input (zlib inflate and liblzma are inherently
+// serial per stream; inflate runs at ~300-500 MB/s, so it is rarely the limit) and cuts the
+// decoded stream into chunks of about 1 MiB that end at a newline. Each chunk travels in a
+// `ChunkSlot` with the 4 KiB before it (lookbehind, so a worker sees the context and word
+// boundary before its first byte) and the 4 KiB after it (lookahead, so a match that runs past
+// a cut without newline is still seen whole). 1 MiB is large enough that the per-chunk costs
+// (a queue hand-off, a 32 KiB dictionary copy, a deflate reset, ~8 KiB of lookaround) are
+// below 1%, and small enough that 2N+4 slots keep memory near 3 MiB per slot whatever the input
+// size: a 50 GB log and a 50 MB log need the same memory.
+//
+// N worker threads (`-j`, default one per core) take jobs from one FIFO queue: "rewrite this
+// chunk" from the reader and, for gzip output, "compress this chunk" from the writer. A worker
+// owns its scanner, rewriter and deflate state for its whole life (share nothing; pigz gives
+// each thread one z_stream and resets it per block), so the hot path takes no lock per match.
+//
+// The writer (the calling thread) receives finished jobs in any order and puts them back in
+// sequence. For each chunk in order it checks the seam: the chunk assumed that a match
+// straddling its start belonged to the previous chunk; if the previous chunk's output in fact
+// ended elsewhere (only possible when a chunk had to be cut mid-line, inside a run of 1 MiB
+// without a newline), the writer rewrites the chunk again with the true start. This makes the
+// output independent of the chunk size and the thread count. gzip output is then compressed by
+// the workers with pigz's technique (see `GzipEncoder`): the writer hands each chunk the last
+// 32 KiB of output before it as deflate dictionary, so the compression jobs of consecutive
+// chunks are independent and run in parallel, and writes the pieces in order. xz output goes
+// through liblzma's own multi-threaded encoder on the writer thread.
+//
+// Backpressure: the reader must take a free slot from the pool before it reads, and a slot
+// returns only after its chunk is written, so at most 2N+4 chunks are in flight. An error on
+// any thread closes every queue; the other threads see nil from their next pop and exit, and
+// `run` throws the first error.
+
+import Foundation
+
+/// The streaming, multi-threaded filter: inputs -> decode -> rewrite -> encode -> output.
+public struct Pipeline: Sendable {
+    /// Bytes of context before and after each chunk body; longer than any match and its context.
+    public static let lookaround = 4096
+
+    /// The number of cores this process may use.
+    public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// The validated options.
+    public let options: PipelineOptions
+
+    /// Creates a pipeline with `options`.
+    public init(options: PipelineOptions) { self.options = options }
+
+    /// Runs the inputs (concatenated; empty means stdin) to `outputDescriptor`.
+    ///
+    /// `outputFormat` is the format written, resolved by `resolveOutputFormat` unless given.
+    public func run(inputs: [String], outputDescriptor: Int32, outputName: String) throws -> PipelineStats {
+        let started = DispatchTime.now()
+        let reader = try ChunkReader(paths: inputs, options: options)
+        let format = options.outputFormat ?? reader.firstFormat
+        let output = OutputFile(fd: outputDescriptor, name: outputName)
+        let encoder = try makeEncoder(format, output: output)
+        var stats = try drive(reader: reader, encoder: encoder)
+        try encoder.finish()
+        stats.rawBytesIn = reader.rawBytesRead
+        stats.decodedBytes = reader.decodedBytes
+        stats.bytesOut = output.bytesWritten
+        stats.outputFormat = format
+        stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return stats
+    }
+
+    /// The format the first of `inputs` would be read as (for keeping a file's format).
+    public static func detectFormat(of path: String) throws -> CompressionFormat {
+        let file = try InputFile(path: path, bufferSize: 64)
+        try file.fill(atLeast: 6)
+        return CompressionFormat.detect(file.available)
+    }
+
+    private func makeEncoder(_ format: CompressionFormat, output: OutputFile) throws -> StreamEncoder {
+        let level = options.level ?? format.defaultLevel
+        switch format {
+        case .plain: return PlainEncoder(output)
+        case .gzip: return GzipEncoder(output, level: level)
+        case .xz: return try XzEncoder(output, level: level, threads: options.threads)
+        }
+    }
+
+    private enum Job {
+        case rewrite(ChunkSlot)
+        case compress(ChunkSlot)
+    }
+
+    private enum Done {
+        case rewritten(ChunkSlot)
+        case compressed(ChunkSlot)
+        case inputEnded(chunks: Int)
+        case failed(AnonLogError)
+    }
+
+    /// Starts the reader and the workers and runs the ordered writer on this thread.
+    private func drive(reader: ChunkReader, encoder: StreamEncoder) throws -> PipelineStats {
+        let threads = options.threads
+        let pool = BlockingQueue<ChunkSlot>()
+        for _ in 0..<(2 * threads + 4) { pool.push(ChunkSlot(chunkSize: options.chunkSize)) }
+        let jobs = BlockingQueue<Job>()
+        let done = BlockingQueue<Done>()
+        let running = DispatchGroup()
+        let options = self.options
+        let compressing = encoder.compressesInWorkers
+        let level = options.level ?? CompressionFormat.gzip.defaultLevel
+
+        let readerBox = UncheckedBox(reader)
+        running.enter()
+        let readerThread = Thread {
+            defer { running.leave() }
+            let reader = readerBox.value
+            var sequence = 0
+            do {
+                while let slot = pool.pop() {
+                    guard try reader.fill(slot) else {
+                        pool.push(slot)
+                        break
+                    }
+                    slot.sequence = sequence
+                    sequence += 1
+                    guard jobs.push(.rewrite(slot)) else { return }
+                }
+                done.push(.inputEnded(chunks: sequence))
+            } catch let error as AnonLogError {
+                done.push(.failed(error))
+            } catch {
+                done.push(.failed(AnonLogError(.internal, "\(error)")))
+            }
+        }
+        readerThread.name = "anonlog-reader"
+        readerThread.start()
+
+        for index in 0..<threads {
+            running.enter()
+            let worker = Thread {
+                defer { running.leave() }
+                var rewriter = ChunkRewriter(plan: options.plan)
+                let deflater = compressing ? ChunkDeflater(level: level) : nil
+                while let job = jobs.pop() {
+                    switch job {
+                    case .rewrite(let slot):
+                        slot.output.count = 0
+                        slot.result = slot.withWindow { rewriter.rewrite(window: $0, body: slot.body, into: slot.output) }
+                        done.push(.rewritten(slot))
+                    case .compress(let slot):
+                        slot.crc = slot.output.withBytes { output in
+                            slot.dictionary.withBytes { deflater!.compress(output, dictionary: $0, into: slot.compressed) }
+                        }
+                        done.push(.compressed(slot))
+                    }
+                }
+            }
+            worker.name = "anonlog-worker-\(index)"
+            worker.start()
+        }
+
+        var writer = OrderedWriter(encoder: encoder, plan: options.plan)
+        var failure: AnonLogError?
+        loop: while let message = done.pop() {
+            do {
+                switch message {
+                case .rewritten(let slot):
+                    try writer.accept(rewritten: slot) { ready in
+                        if compressing { jobs.push(.compress(ready)) } else { pool.push(ready) }
+                    }
+                case .compressed(let slot):
+                    try writer.accept(compressed: slot) { pool.push($0) }
+                case .inputEnded(let chunks):
+                    writer.totalChunks = chunks
+                case .failed(let error):
+                    failure = error
+                    break loop
+                }
+            } catch let error as AnonLogError {
+                failure = error
+                break loop
+            }
+            if writer.isComplete { break }
+        }
+        jobs.close()
+        pool.close()
+        done.close()
+        running.wait()
+        if let failure { throw failure }
+        if !writer.isComplete { throw AnonLogError(.internal, "pipeline stopped before the end of the input") }
+        return writer.stats
+    }
+}
+
+/// Moves a non-Sendable reference into the one thread that uses it from then on.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,47 @@
+/// Everything the pipeline needs to know, validated before it starts.
+public struct PipelineOptions: Sendable {
+    /// Worker threads for rewriting and compression (`-j`).
+    public var threads: Int
+    /// Target body size of a chunk; bodies end at a newline when one is in reach.
+    public var chunkSize: Int
+    /// Forces the input format instead of detecting it by magic bytes.
+    public var inputFormat: CompressionFormat?
+    /// The output format; nil means the (first) input's.
+    public var outputFormat: CompressionFormat?
+    /// Compression level; nil means the format's default.
+    public var level: Int?
+    /// The action for each type.
+    public var plan: ActionPlan
+
+    /// Creates options; `threads` 0 means one per core.
+    public init(threads: Int = 0, chunkSize: Int = 1 << 20, inputFormat: CompressionFormat? = nil,
+                outputFormat: CompressionFormat? = nil, level: Int? = nil, plan: ActionPlan) {
+        self.threads = threads > 0 ? threads : Pipeline.coreCount
+        self.chunkSize = max(1, chunkSize)
+        self.inputFormat = inputFormat
+        self.outputFormat = outputFormat
+        self.level = level
+        self.plan = plan
+    }
+}
+
+/// What a run did, for `--stats`.
+public struct PipelineStats: Sendable {
+    /// Matches per type.
+    public var counts = TypeCounts()
+    /// Bytes read from the inputs as stored (compressed size for .gz/.xz).
+    public var rawBytesIn = 0
+    /// Bytes after decoding.
+    public var decodedBytes = 0
+    /// Bytes written.
+    public var bytesOut = 0
+    /// Wall-clock seconds.
+    public var seconds = 0.0
+    /// Chunks whose cut a match straddled and that the writer had to rewrite again.
+    public var seamReruns = 0
+    /// The format written.
+    public var outputFormat = CompressionFormat.plain
+
+    /// Creates empty stats.
+    public init() {}
+}

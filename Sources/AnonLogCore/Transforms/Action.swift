@@ -1,0 +1,55 @@
+/// What to do with a match of one type (SPEC.md, "What it does to a match").
+public enum Action: String, CaseIterable, Sendable {
+    case pseudonymize, encrypt, truncate, redact, keep
+
+    /// Whether SPEC.md defines this action for `type` (encrypt is for IPs, truncate not for usernames).
+    public func isDefined(for type: DetectionType) -> Bool {
+        switch self {
+        case .pseudonymize, .redact, .keep: return true
+        case .encrypt: return type == .ipv4 || type == .ipv6
+        case .truncate: return type != .username
+        }
+    }
+
+    /// Whether this build implements the action for `type`; the rest are refused up front
+    /// rather than letting personal data pass through silently.
+    public func isImplemented(for type: DetectionType) -> Bool {
+        switch self {
+        case .redact, .keep: return true
+        case .pseudonymize, .encrypt, .truncate: return false
+        }
+    }
+}
+
+/// The named action sets of `--profile`.
+public enum Profile: String, CaseIterable, Sendable {
+    case pseudonymize, redact
+}
+
+/// The action for every type, validated once before the pipeline runs.
+public struct ActionPlan: Sendable, Equatable {
+    /// Actions indexed by `DetectionType.rawValue`.
+    private var actions: [Action]
+
+    /// Builds the plan from a profile and per-type overrides, refusing combinations SPEC.md
+    /// does not define or this build does not implement.
+    public init(profile: Profile, overrides: [DetectionType: Action] = [:]) throws {
+        let base: Action = profile == .redact ? .redact : .pseudonymize
+        actions = DetectionType.allCases.map { overrides[$0] ?? base }
+        for type in DetectionType.allCases {
+            let action = actions[type.rawValue]
+            guard action.isDefined(for: type) else {
+                throw AnonLogError(.usage, "action '\(action.rawValue)' is not defined for \(type)")
+            }
+            guard action.isImplemented(for: type) || !type.isDetected else {
+                throw AnonLogError(.usage,
+                    "action '\(action.rawValue)' for \(type) is not available in this build yet; "
+                    + "use --profile redact, or set the type to redact or keep")
+            }
+        }
+    }
+
+    /// The action for `type`.
+    @inline(__always)
+    public subscript(type: DetectionType) -> Action { actions[type.rawValue] }
+}

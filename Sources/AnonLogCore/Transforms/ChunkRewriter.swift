@@ -1,0 +1,66 @@
+/// What one chunk's rewrite produced, in window offsets.
+public struct RewriteResult: Sendable, Equatable {
+    /// The first window byte the output stands for: the body start, or later when a match
+    /// that began before the body (in the previous chunk) still covers it.
+    public var outputFrom: Int
+    /// One past the last window byte the output stands for: the body end, or later when the
+    /// last match runs past the cut into the lookahead.
+    public var coveredUntil: Int
+    /// Matches this chunk owns (those starting inside its output range), per type.
+    public var counts: TypeCounts
+}
+
+/// The seam between the pipeline and detection: rewrites one chunk of bytes.
+///
+/// A chunk is a window `lookbehind + body + lookahead`. Matches are found in the whole window
+/// (so context and word boundaries across the cut are seen) and a match belongs to the chunk
+/// in whose output range it starts. Each worker owns one rewriter: its scanner and counters
+/// are never shared.
+public struct ChunkRewriter: Sendable {
+    /// The action for each type, validated up front.
+    public let plan: ActionPlan
+    private var scanner = Scanner()
+
+    /// Creates a rewriter applying `plan`.
+    public init(plan: ActionPlan) { self.plan = plan }
+
+    /// Appends the rewritten `body` of `window` to `out`.
+    ///
+    /// - Parameter startAt: where the previous chunk's output really ended, when known; nil
+    ///   means "infer it": a match starting before the body and reaching into it is assumed to
+    ///   have been written by the previous chunk. The pipeline checks that inference against
+    ///   the previous chunk's `coveredUntil` and calls again with `startAt` when it was wrong.
+    public mutating func rewrite(
+        window: UnsafeRawBufferPointer, body: Range<Int>, startAt: Int? = nil, into out: ChunkBuffer
+    ) -> RewriteResult {
+        var counts = TypeCounts()
+        guard let base = window.baseAddress else {
+            return RewriteResult(outputFrom: body.lowerBound, coveredUntil: body.upperBound, counts: counts)
+        }
+        scanner.scan(window)
+        var position = startAt ?? body.lowerBound
+        let outputFrom: Int
+        var spanIndex = 0
+        let spans = scanner.spans
+        // Matches before the output range; one reaching into it moves the start when inferring.
+        while spanIndex < spans.count && spans[spanIndex].start < position {
+            if startAt == nil && spans[spanIndex].end > position { position = spans[spanIndex].end }
+            spanIndex += 1
+        }
+        outputFrom = position
+        while spanIndex < spans.count {
+            let span = spans[spanIndex]
+            if span.start >= body.upperBound { break }
+            out.append(base + position, span.start - position)
+            Replacement.write(span, of: base, action: plan[span.type], into: out)
+            counts[span.type] += 1
+            position = span.end
+            spanIndex += 1
+        }
+        if position < body.upperBound {
+            out.append(base + position, body.upperBound - position)
+            position = body.upperBound
+        }
+        return RewriteResult(outputFrom: outputFrom, coveredUntil: position, counts: counts)
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+import AnonLogCore
+
+extension CompressionFormat: ExpressibleByArgument {}
+extension Action: ExpressibleByArgument {}
+extension Profile: ExpressibleByArgument {}
