@@ -1,0 +1,75 @@
+import AnonLogCore
+import Testing
+
+/// IPv4 detection and redaction, as SPEC.md's `ipv4` row describes; every case is also run
+/// through the pipeline cut at several chunk sizes.
+@Suite struct IPv4DetectorTests {
+    static let cases: [(String, String)] = [
+        ("1.2.3.4", "0.0.0.0"),
+        ("client 192.168.1.20 connected", "client 0.0.0.0 connected"),
+        ("10.0.0.1:8080", "0.0.0.0:8080"),
+        ("255.255.255.255", "0.0.0.0"),
+        ("[1.2.3.4]", "[0.0.0.0]"),
+        ("end of sentence 1.2.3.4.", "end of sentence 0.0.0.0."),
+        ("http://120.0.0.1/path", "http://0.0.0.0/path"),
+        ("GET /ip/8.8.8.8 HTTP/1.1", "GET /ip/0.0.0.0 HTTP/1.1"),
+        ("a=1.2.3.4&b=5.6.7.8", "a=0.0.0.0&b=0.0.0.0"),
+        ("\"1.2.3.4\"", "\"0.0.0.0\""),
+        // Not addresses: longer dotted runs, versions, leading zeros, out of range, words.
+        ("1.2.3.4.5", "1.2.3.4.5"),
+        ("Chrome/120.0.6099.109", "Chrome/120.0.6099.109"),
+        ("(KHTML) Chrome/120.0.0.0 Safari", "(KHTML) Chrome/120.0.0.0 Safari"),
+        ("01.2.3.4", "01.2.3.4"),
+        ("1.2.3.04", "1.2.3.04"),
+        ("256.1.1.1", "256.1.1.1"),
+        ("1.2.3.256", "1.2.3.256"),
+        ("1.2.3", "1.2.3"),
+        ("v1.2.3.4", "v1.2.3.4"),
+        ("1.2.3.4a", "1.2.3.4a"),
+        ("11.2.3.4.5.6.7.8", "11.2.3.4.5.6.7.8"),
+        ("1234.1.2.3", "1234.1.2.3"),
+        ("x.1.2.3.4", "x.1.2.3.4"),
+        ("1.2.3.4.example.com", "1.2.3.4.example.com"),
+    ]
+
+    @Test(arguments: cases)
+    func redactsExactlyTheAddresses(input: String, expected: String) throws {
+        #expect(TestSupport.reference(Array(input.utf8)) == Array(expected.utf8))
+        for chunkSize in [1, 3, 8] {
+            let line = Array((input + "\n" + input).utf8)
+            let options = PipelineOptions(threads: 2, chunkSize: chunkSize, plan: TestSupport.redactPlan)
+            let (bytes, _) = try TestSupport.runPipeline(line, options: options)
+            #expect(bytes == Array((expected + "\n" + expected).utf8), "chunk size \(chunkSize)")
+        }
+    }
+
+    @Test func keepLeavesAddressesButCountsThem() throws {
+        let plan = try ActionPlan(profile: .redact, overrides: [.ipv4: .keep])
+        let input = Array("1.2.3.4 and 5.6.7.8\n".utf8)
+        let (bytes, stats) = try TestSupport.runPipeline(input, options: PipelineOptions(threads: 1, plan: plan))
+        #expect(bytes == input)
+        #expect(stats.counts[.ipv4] == 2)
+    }
+
+    @Test func unimplementedActionsAreRefusedNotIgnored() {
+        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .pseudonymize) }
+        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.username: .encrypt]) }
+        #expect(throws: Never.self) { try ActionPlan(profile: .redact, overrides: [.email: .pseudonymize]) }
+    }
+}
+
+/// Chunk cuts prefer a newline, then a byte no match contains, then the limit.
+@Suite struct ChunkCutterTests {
+    @Test(arguments: [
+        ("abc\ndef ghi", 0, 11, 4),
+        ("abc def.ghi", 0, 11, 4),
+        ("abc.def:ghi", 0, 11, 11),
+        ("abc\ndef\nghi", 0, 6, 4),
+        ("", 0, 0, 0),
+    ])
+    func cut(text: String, from: Int, limit: Int, expected: Int) {
+        let bytes = Array(text.utf8)
+        let cut = bytes.withUnsafeBytes { ChunkCutter.cut($0, from: from, limit: limit) }
+        #expect(cut == expected)
+    }
+}

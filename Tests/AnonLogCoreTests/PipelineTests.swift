@@ -1,0 +1,144 @@
+import AnonLogCore
+import Foundation
+import Testing
+
+/// The pipeline's output equals the single-threaded whole-input reference for every format
+/// pair, thread count and chunk size.
+@Suite struct PipelineTests {
+    static let formatPairs: [(CompressionFormat, CompressionFormat)] =
+        CompressionFormat.allCases.flatMap { input in CompressionFormat.allCases.map { (input, $0) } }
+
+    @Test(arguments: formatPairs)
+    func roundTripEveryFormatPair(input: CompressionFormat, output: CompressionFormat) throws {
+        let plain = RandomInput.make(length: 300_000, seed: 7)
+        let options = PipelineOptions(threads: 2, chunkSize: 10_000, inputFormat: nil,
+                                      outputFormat: output, plan: TestSupport.redactPlan)
+        let (bytes, stats) = try TestSupport.runPipeline(try TestSupport.encode(plain, as: input), options: options)
+        let decoded = try #require(try TestSupport.decode(bytes, as: output))
+        #expect(decoded == TestSupport.reference(plain))
+        #expect(stats.decodedBytes == plain.count)
+        #expect(stats.counts[.ipv4] > 0)
+    }
+
+    @Test(arguments: [1, 2, 8], [1, 7, 64, 4096, 1 << 20])
+    func identicalForAnyThreadCountAndChunkSize(threads: Int, chunkSize: Int) throws {
+        let plain = RandomInput.make(length: chunkSize < 64 ? 6_000 : 200_000, seed: UInt64(chunkSize))
+        let options = PipelineOptions(threads: threads, chunkSize: chunkSize, plan: TestSupport.redactPlan)
+        let (bytes, _) = try TestSupport.runPipeline(plain, options: options)
+        #expect(bytes == TestSupport.reference(plain))
+    }
+
+    @Test(arguments: [1, 5, 13, 100, 1000])
+    func linesLongerThanAChunkWithoutSeparators(chunkSize: Int) throws {
+        // No newline and no separator: chunks are cut inside addresses, which the lookahead
+        // and the writer's seam check must put back together.
+        let plain = RandomInput.make(length: chunkSize < 10 ? 4_000 : 20_000, seed: UInt64(chunkSize) + 100, separatorFree: true)
+        for threads in [1, 3] {
+            let options = PipelineOptions(threads: threads, chunkSize: chunkSize, plan: TestSupport.redactPlan)
+            let (bytes, stats) = try TestSupport.runPipeline(plain, options: options)
+            #expect(bytes == TestSupport.reference(plain))
+            #expect(stats.counts[.ipv4] == TestSupport.referenceCounts(plain)[.ipv4])
+        }
+    }
+
+    @Test func gzipOutputIsOneMemberReadableByZlibAndGzip() throws {
+        let plain = RandomInput.make(length: 500_000, seed: 3)
+        let options = PipelineOptions(threads: 2, chunkSize: 50_000, outputFormat: .gzip, plan: TestSupport.redactPlan)
+        let (bytes, _) = try TestSupport.runPipeline(plain, options: options)
+        #expect(TestSupport.gunzip(bytes) == TestSupport.reference(plain))
+        let viaGzip = try TestSupport.runTool("/bin/gzip", ["-dc"], input: bytes)
+        #expect(viaGzip.status == 0)
+        #expect(viaGzip.output == TestSupport.reference(plain))
+        var members = 0
+        _ = TestSupport.gunzip(bytes, members: &members)
+        #expect(members == 1)
+    }
+
+    @Test func gzipRatioWithinOnePercentOfGzip() throws {
+        // Realistic log text compresses far better than random fragments; the dictionary
+        // carried across chunks is what keeps the ratio.
+        var text: [UInt8] = []
+        var generator = SeededGenerator(seed: 11)
+        let paths = ["/index.php", "/wp-login.php", "/static/app.js", "/api/v1/orders", "/favicon.ico"]
+        while text.count < 3_000_000 {
+            let ip = "\(Int.random(in: 1...223, using: &generator)).\(Int.random(in: 0...255, using: &generator)).\(Int.random(in: 0...9, using: &generator)).\(Int.random(in: 1...254, using: &generator))"
+            let line = "\(ip) - - [26/Nov/2026:11:37:\(Int.random(in: 10...59, using: &generator)) +0100] \"GET \(paths.randomElement(using: &generator)!) HTTP/1.1\" 200 \(Int.random(in: 100...99999, using: &generator)) \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0\"\n"
+            text.append(contentsOf: line.utf8)
+        }
+        let options = PipelineOptions(threads: 2, chunkSize: 1 << 20, outputFormat: .gzip, level: 6, plan: try ActionPlan(profile: .redact, overrides: [.ipv4: .keep]))
+        let (bytes, _) = try TestSupport.runPipeline(text, options: options)
+        let reference = try TestSupport.runTool("/bin/gzip", ["-6", "-c", "-n"], input: text).output
+        #expect(TestSupport.gunzip(bytes) == text)
+        let ratio = Double(bytes.count) / Double(reference.count)
+        #expect(ratio < 1.01, "anonlog \(bytes.count) bytes vs gzip \(reference.count)")
+    }
+
+    @Test func awkwardBytesPassThroughUnchanged() throws {
+        let cases: [[UInt8]] = [
+            [], [0x0a], Array("no final newline 1.2.3.4".utf8), Array("crlf 1.2.3.4\r\nnext\r\n".utf8),
+            [0x00, 0x31, 0x2e, 0x32, 0x2e, 0x33, 0x2e, 0x34, 0x00, 0xff, 0xfe, 0x0a],
+        ]
+        for input in cases {
+            for format in CompressionFormat.allCases {
+                let options = PipelineOptions(threads: 2, chunkSize: 4, outputFormat: format, plan: TestSupport.redactPlan)
+                let (bytes, _) = try TestSupport.runPipeline(try TestSupport.encode(input, as: format), options: options)
+                #expect(try TestSupport.decode(bytes, as: format) == TestSupport.reference(input))
+            }
+        }
+    }
+
+    @Test func multiMemberGzipInputIsReadWhole() throws {
+        let first = Array("first 1.2.3.4\n".utf8), second = Array("second 5.6.7.8\n".utf8)
+        let encoded = TestSupport.gzip(first) + TestSupport.gzip(second) + [0, 0, 0, 0]
+        let options = PipelineOptions(threads: 1, outputFormat: .plain, plan: TestSupport.redactPlan)
+        let (bytes, stats) = try TestSupport.runPipeline(encoded, options: options)
+        #expect(bytes == Array("first 0.0.0.0\nsecond 0.0.0.0\n".utf8))
+        #expect(stats.counts[.ipv4] == 2)
+    }
+
+    @Test func gzipHeaderWithEveryFlagIsRead() throws {
+        // FTEXT|FHCRC|FEXTRA|FNAME|FCOMMENT, built by hand around a zlib raw deflate body.
+        let text = Array("flagged 9.9.9.9\n".utf8)
+        let member = TestSupport.gzip(text)
+        let deflateBody = member[10..<(member.count - 8)]
+        let trailer = member[(member.count - 8)...]
+        var header: [UInt8] = [0x1f, 0x8b, 8, 0x1f, 0, 0, 0, 0, 0, 3]
+        header += [5, 0, 0x41, 0x42, 0x01, 0x00, 0x7a]    // XLEN=5: subfield "AB", 1 byte
+        header += Array("name.log".utf8) + [0]
+        header += Array("a comment".utf8) + [0]
+        let crc = header.withUnsafeBufferPointer { UInt32(CZlibCRC.crc($0)) }
+        header += [UInt8(crc & 0xff), UInt8((crc >> 8) & 0xff)]
+        let encoded = header + deflateBody + trailer
+        let options = PipelineOptions(threads: 1, outputFormat: .plain, plan: TestSupport.redactPlan)
+        let (bytes, _) = try TestSupport.runPipeline(encoded, options: options)
+        #expect(bytes == Array("flagged 0.0.0.0\n".utf8))
+    }
+
+    @Test(arguments: [CompressionFormat.gzip, .xz])
+    func truncatedInputIsAnErrorNamingTheFile(format: CompressionFormat) throws {
+        let plain = RandomInput.make(length: 100_000, seed: 5)
+        let encoded = try TestSupport.encode(plain, as: format)
+        let truncated = Array(encoded[0..<(encoded.count / 2)])
+        let options = PipelineOptions(threads: 2, plan: TestSupport.redactPlan)
+        #expect {
+            _ = try TestSupport.runPipeline(truncated, options: options)
+        } throws: { error in
+            guard let error = error as? AnonLogError else { return false }
+            return error.exitCode == 2 && error.message.contains("/in: ") && error.message.contains("truncated")
+        }
+    }
+
+    @Test(arguments: [CompressionFormat.gzip, .xz])
+    func corruptInputIsAnError(format: CompressionFormat) throws {
+        let plain = RandomInput.make(length: 100_000, seed: 6)
+        var encoded = try TestSupport.encode(plain, as: format)
+        for i in stride(from: 40, to: encoded.count - 40, by: 97) { encoded[i] ^= 0x5a }
+        let options = PipelineOptions(threads: 2, plan: TestSupport.redactPlan)
+        #expect {
+            _ = try TestSupport.runPipeline(encoded, options: options)
+        } throws: { error in
+            guard let error = error as? AnonLogError else { return false }
+            return error.exitCode == 2 && error.message.contains("corrupt")
+        }
+    }
+}

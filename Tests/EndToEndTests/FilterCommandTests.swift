@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// The `anonlog` filter as an operator runs it: exact output bytes, exit codes, files on disk.
+@Suite struct FilterCommandTests {
+    @Test func bundledSampleGivesTheExpectedOutput() throws {
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        let expected = try Data(contentsOf: Anonlog.packageRoot.appendingPathComponent("Samples/access.redacted.log"))
+        for jobs in ["1", "2", "8"] {
+            let result = try Anonlog.run(["--profile", "redact", "-j", jobs, "--chunk-size", "100", sample])
+            #expect(result.status == 0)
+            #expect(result.stdout == [UInt8](expected), "-j \(jobs)")
+        }
+    }
+
+    @Test func stdinToStdoutWithStats() throws {
+        let result = try Anonlog.run(["--profile", "redact", "--stats"], stdin: Array("a 1.2.3.4 b 5.6.7.8\n".utf8))
+        #expect(result.status == 0)
+        #expect(result.stdout == Array("a 0.0.0.0 b 0.0.0.0\n".utf8))
+        #expect(result.stderr.contains("anonlog: ipv4: 2"))
+        #expect(result.stderr.contains("bytes in: 20"))
+        #expect(!result.stderr.contains("1.2.3.4"))
+    }
+
+    @Test func gzipOutputIsIdenticalForEveryThreadCountAndReadableByGzip() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        let input = directory.appendingPathComponent("big.log.gz").path
+        // ~2 MB of sample lines, so there are several chunks at the default chunk size.
+        _ = try Anonlog.shell("for i in $(seq 1 250); do cat '\(sample)'; done | gzip -c > '\(input)'")
+        var outputs: [[UInt8]] = []
+        for jobs in ["1", "2", "8"] {
+            let result = try Anonlog.run(["--profile", "redact", "-j", jobs, input])
+            #expect(result.status == 0)
+            outputs.append(result.stdout)
+        }
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
+        let outPath = directory.appendingPathComponent("out.gz").path
+        try Data(outputs[0]).write(to: URL(fileURLWithPath: outPath))
+        let viaGzip = try Anonlog.shell("gzip -dc '\(outPath)'")
+        let expected = try Anonlog.shell("for i in $(seq 1 250); do cat '\(Anonlog.packageRoot.path)/Samples/access.redacted.log'; done")
+        #expect(viaGzip.status == 0)
+        #expect(viaGzip.stdout == expected.stdout)
+    }
+
+    @Test func inPlaceKeepsFormatModeAndMtime() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("access.log.1.gz").path
+        _ = try Anonlog.shell("printf 'x 1.2.3.4 y\\n' | gzip -c > '\(path)' && chmod 640 '\(path)' && touch -d '2026-01-02 03:04:05' '\(path)'")
+        let before = try FileManager.default.attributesOfItem(atPath: path)
+        let result = try Anonlog.run(["--profile", "redact", "--in-place", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let after = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(after[.posixPermissions] as? Int == 0o640)
+        #expect(after[.modificationDate] as? Date == before[.modificationDate] as? Date)
+        #expect(try Anonlog.shell("gzip -dc '\(path)'").stdout == Array("x 0.0.0.0 y\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["access.log.1.gz"])
+    }
+
+    @Test(arguments: ["gzip", "xz"])
+    func inPlaceOnATruncatedFileLeavesItUntouched(tool: String) throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("dump.sql.z").path
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        _ = try Anonlog.shell("\(tool) -c '\(sample)' | head -c 900 > '\(path)'")
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let result = try Anonlog.run(["--profile", "redact", "--in-place", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("anonlog: \(path): truncated"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dump.sql.z"])
+    }
+
+    @Test func diskFullIsOneClearLine() throws {
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        let result = try Anonlog.run(["--profile", "redact", "-o", "/dev/full", sample])
+        #expect(result.status == 2)
+        #expect(result.stderr == "anonlog: writing /dev/full: No space left on device\n")
+    }
+
+    @Test func missingFileAndDirectoryAreInputErrors() throws {
+        let missing = try Anonlog.run(["--profile", "redact", "/nonexistent/access.log"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "anonlog: /nonexistent/access.log: No such file or directory\n")
+        let directory = try Anonlog.run(["--profile", "redact", "/tmp"])
+        #expect(directory.status == 2)
+        #expect(directory.stderr == "anonlog: /tmp: is a directory\n")
+    }
+
+    @Test func brokenPipeExitsQuietly() throws {
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        let command = "for i in $(seq 1 400); do cat '\(sample)'; done > \"$TMPDIR/big.log\"; "
+            + "'\(Anonlog.binary.path)' --profile redact \"$TMPDIR/big.log\" 2>\"$TMPDIR/err\" | head -c 10 >/dev/null; "
+            + "echo \"${PIPESTATUS[0]}\"; cat \"$TMPDIR/err\""
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Anonlog.shell("TMPDIR='\(directory.path)' bash -c '\(command.replacingOccurrences(of: "'", with: "'\\''"))'")
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "0\n")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let unknown = try Anonlog.run(["--no-such-flag"])
+        #expect(unknown.status == 2)
+        let refused = try Anonlog.run([], stdin: Array("1.2.3.4\n".utf8))
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("pseudonymize"))
+        #expect(refused.stdout.isEmpty)
+        let help = try Anonlog.run(["--help"])
+        #expect(help.status == 0)
+    }
+}
