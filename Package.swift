@@ -15,7 +15,7 @@ let package = Package(
         // Core: all logic, one module so the hot path specialises.
         .target(
             name: "AnonLogCore",
-            dependencies: ["CZlib", "CLZMA"]
+            dependencies: ["CZlib", "CLZMA", "CByteMasks"]
         ),
         // Executable: a thin swift-argument-parser front.
         .executableTarget(
@@ -25,7 +25,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // C shims: system libraries only (zlib1g-dev, liblzma-dev).
+        // C: the scanner's SSE2 byte-mask kernel (Swift has no movemask), header-only.
+        .target(name: "CByteMasks"),
+        // C shims: system libraries (zlib1g-dev, liblzma-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         // Tests: unit tests plus end-to-end tests that run the built binary.

@@ -7,44 +7,48 @@ enum IPv4Detector {
     /// Tries to match an address whose first dot is at `dot`.
     ///
     /// Returns the span, or nil; `resume` is set to the position from which the caller may
-    /// continue looking for dots without missing a match (never before `dot + 1`).
+    /// continue looking for candidates without missing a match (never before `dot + 1`).
+    /// The cheap structural checks come first: most candidates are version numbers that fail
+    /// on an octet, and never reach the context checks.
     @inline(__always)
     static func match(_ p: UnsafePointer<UInt8>, count n: Int, dot: Int, resume: inout Int) -> Span? {
         resume = dot + 1
-        // Digits of the first octet, right before the dot.
         var start = dot
         while start > 0 && dot - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
-        let firstLength = dot - start
-        guard firstLength >= 1 && firstLength <= 3 else { return nil }
-        guard octetValid(p, start, firstLength) else { return nil }
-        if start > 0 {
-            let before = p[start - 1]
-            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { return nil }
-            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { return nil }
-            if before == UInt8(ascii: "/") && followsProductToken(p, slash: start - 1) { return nil }
-        }
-        // The remaining three octets.
+        guard dot - start <= 3, octetValid(p, start, dot - start) else { return nil }
         var i = dot + 1
         for octet in 0..<3 {
             let octetStart = i
             while i < n && i - octetStart < 4 && ByteClass.isDigit(p[i]) { i += 1 }
-            let length = i - octetStart
-            guard length >= 1 && length <= 3 && octetValid(p, octetStart, length) else {
+            guard i - octetStart <= 3 && octetValid(p, octetStart, i - octetStart) else {
+                resume = i
                 return nil
             }
             if octet < 2 {
-                guard i < n && p[i] == UInt8(ascii: ".") else { return nil }
+                guard i < n && p[i] == UInt8(ascii: ".") else {
+                    resume = i
+                    return nil
+                }
                 i += 1
             }
         }
         // The byte after must not extend the token or the dotted run.
         if i < n {
             let after = p[i]
-            if ByteClass.isLetter(after) || after == UInt8(ascii: "_") { return nil }
+            if ByteClass.isLetter(after) || after == UInt8(ascii: "_") {
+                resume = i
+                return nil
+            }
             if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) {
                 resume = skipDottedRun(p, count: n, from: i)
                 return nil
             }
+        }
+        if start > 0 {
+            let before = p[start - 1]
+            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { resume = i; return nil }
+            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { resume = i; return nil }
+            if before == UInt8(ascii: "/") && followsProductToken(p, slash: start - 1) { resume = i; return nil }
         }
         resume = i
         return Span(start: start, end: i, type: .ipv4)
@@ -53,23 +57,31 @@ enum IPv4Detector {
     /// An octet: 1–3 digits, no leading zero, at most 255.
     @inline(__always)
     private static func octetValid(_ p: UnsafePointer<UInt8>, _ at: Int, _ length: Int) -> Bool {
-        if length > 1 && p[at] == UInt8(ascii: "0") { return false }
-        var value = 0
-        for k in 0..<length { value = value * 10 + Int(p[at + k] &- 48) }
-        return value <= 255
+        switch length {
+        case 1: return true
+        case 2: return p[at] != UInt8(ascii: "0")
+        case 3:
+            if p[at] == UInt8(ascii: "0") { return false }
+            let value = Int(p[at] &- 48) * 100 + Int(p[at + 1] &- 48) * 10 + Int(p[at + 2] &- 48)
+            return value <= 255
+        default: return false
+        }
     }
 
     /// Whether the `/` at `slash` ends a product token such as `Chrome` in a user agent: a run
-    /// of letters, digits, `_` or `-` containing a letter that starts a word (after whitespace,
-    /// `(`, a quote or the window start). `http://1.2.3.4` and `/ip/1.2.3.4` are not.
+    /// of letters, digits, `_`, `-` or `.` containing a letter that starts a word (after
+    /// whitespace, `(`, a quote or the window start). `http://1.2.3.4` and `/ip/1.2.3.4` are not.
     private static func followsProductToken(_ p: UnsafePointer<UInt8>, slash: Int) -> Bool {
         var k = slash
         var sawLetter = false
-        while k > 0 {
+        while k > 0 && slash - k <= 64 {
             let b = p[k - 1]
-            if ByteClass.isLetter(b) { sawLetter = true } else if !(ByteClass.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")) { break }
+            if ByteClass.isLetter(b) {
+                sawLetter = true
+            } else if !(ByteClass.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")) {
+                break
+            }
             k -= 1
-            if slash - k > 64 { return false }
         }
         guard sawLetter && k < slash else { return false }
         if k == 0 { return true }
