@@ -80,6 +80,21 @@ import Testing
         let result = try Anonlog.run(["--profile", "redact", "-o", "/dev/full", sample])
         #expect(result.status == 2)
         #expect(result.stderr == "anonlog: writing /dev/full: No space left on device\n")
+        // Regression: cleaning up after the failure once unlinked /dev/full itself (as root).
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/full")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+
+    @Test func failedRunRemovesItsPartialOutputFile() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        let input = directory.appendingPathComponent("cut.gz").path
+        _ = try Anonlog.shell("gzip -c '\(sample)' | head -c 1500 > '\(input)'")
+        let output = directory.appendingPathComponent("out.log").path
+        let result = try Anonlog.run(["--profile", "redact", "-o", output, input])
+        #expect(result.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: output))
     }
 
     @Test func missingFileAndDirectoryAreInputErrors() throws {
