@@ -15,6 +15,7 @@ struct AnonLogCommand: ParsableCommand {
             Exit status: 0 success, 2 usage or input error (one line on stderr naming the \
             file), 3 internal fault. A closed pipe on stdout ends quietly with 0.
             """,
+        version: "0.1.0",
         subcommands: [Filter.self],
         defaultSubcommand: Filter.self
     )

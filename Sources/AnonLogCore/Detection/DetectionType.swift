@@ -2,9 +2,6 @@
 public enum DetectionType: Int, CaseIterable, Sendable, CustomStringConvertible {
     case ipv4, ipv6, email, username, personnummer
 
-    /// Whether this build's scanner finds the type; the others pass through untouched.
-    public var isDetected: Bool { self == .ipv4 }
-
     /// The name used on the command line, in reports and in `--stats`.
     public var description: String {
         switch self {

@@ -15,23 +15,9 @@ enum IPv4Detector {
         resume = dot + 1
         var start = dot
         while start > 0 && dot - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
-        guard dot - start <= 3, octetValid(p, start, dot - start) else { return nil }
-        var i = dot + 1
-        for octet in 0..<3 {
-            let octetStart = i
-            while i < n && i - octetStart < 4 && ByteClass.isDigit(p[i]) { i += 1 }
-            guard i - octetStart <= 3 && octetValid(p, octetStart, i - octetStart) else {
-                resume = i
-                return nil
-            }
-            if octet < 2 {
-                guard i < n && p[i] == UInt8(ascii: ".") else {
-                    resume = i
-                    return nil
-                }
-                i += 1
-            }
-        }
+        guard dot - start <= 3 else { return nil }
+        guard let quadEnd = matchQuad(p, count: n, start: start, resume: &resume) else { return nil }
+        let i = quadEnd
         // The byte after must not extend the token or the dotted run.
         if i < n {
             let after = p[i]
@@ -52,6 +38,29 @@ enum IPv4Detector {
         }
         resume = i
         return Span(start: start, end: i, type: .ipv4)
+    }
+
+    /// The end of the dotted quad (four valid octets) starting at `start`, without looking at
+    /// what surrounds it; on failure `resume` is where parsing stopped.
+    @inline(__always)
+    static func matchQuad(_ p: UnsafePointer<UInt8>, count n: Int, start: Int, resume: inout Int) -> Int? {
+        var i = start
+        for octet in 0..<4 {
+            let octetStart = i
+            while i < n && i - octetStart < 4 && ByteClass.isDigit(p[i]) { i += 1 }
+            guard i - octetStart >= 1 && i - octetStart <= 3 && octetValid(p, octetStart, i - octetStart) else {
+                resume = max(resume, i)
+                return nil
+            }
+            if octet < 3 {
+                guard i < n && p[i] == UInt8(ascii: ".") else {
+                    resume = max(resume, i)
+                    return nil
+                }
+                i += 1
+            }
+        }
+        return i
     }
 
     /// An octet: 1–3 digits, no leading zero, at most 255.

@@ -2,51 +2,182 @@ import CByteMasks
 
 /// The single pass over a window of bytes that finds every detected type.
 ///
-/// The window is classified 64 bytes at a time into bit masks (`anonlog_byte_masks`, SSE2);
-/// shifts and ANDs of those masks give the candidate positions (for IPv4: a `.` right after a
-/// digit), and only candidates are verified, in place, by the detectors. Bytes that cannot
-/// start a match cost a fraction of an instruction each. Spans come out sorted and
-/// non-overlapping. A scanner is per-worker state: `spans` is reused, so after warm-up a scan
-/// allocates nothing.
+/// The window is classified 64 bytes at a time into bit masks (`anonlog_byte_masks`, SSE2).
+/// Shifts and ANDs of those masks give the candidate positions of every detector at once (a
+/// dot between digits with another dot soon after, a colon, `@`/`%`/`=`/`~`, the start of a run
+/// of six or more digits, a line start, a space after `r`, a slash), and only candidates are
+/// verified, in place and in position order. Bytes that cannot start a match cost a fraction of
+/// an instruction each. A scanner is per-worker state: `spans` is reused, so after warm-up a
+/// scan allocates nothing.
 public struct Scanner: Sendable {
-    /// The spans of the last `scan`, sorted by start; reused between calls.
+    /// The spans of the last `scan`, sorted by start and non-overlapping; reused between calls.
     public private(set) var spans: [Span] = []
+    /// What to look for.
+    public let config: DetectionConfig
 
-    /// Creates a scanner with room for a typical chunk's matches.
-    public init() { spans.reserveCapacity(4096) }
+    /// Creates a scanner for `config`.
+    public init(config: DetectionConfig = DetectionConfig()) {
+        self.config = config
+        spans.reserveCapacity(4096)
+    }
 
-    /// Finds all matches in `window`, replacing `spans`.
-    public mutating func scan(_ window: UnsafeRawBufferPointer) {
+    /// Bits 59–63: candidates whose confirming neighbours lie in the next block are kept (the
+    /// filters may pass too much, never too little; verification decides).
+    private static let lastBits: UInt64 = 0xF800_0000_0000_0000
+
+    /// Finds all matches in `window`, replacing `spans`. `startsLine` says whether the window's
+    /// first byte starts a line (the stream's start); otherwise line starts are after newlines.
+    public mutating func scan(_ window: UnsafeRawBufferPointer, startsLine: Bool = true) {
         spans.removeAll(keepingCapacity: true)
         guard let raw = window.baseAddress, window.count > 0 else { return }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = window.count
+        let config = self.config
+        let wantWords = !config.knownUsers.isEmpty
         var resume = 0
         var previousDigit: UInt64 = 0
+        var previousAlnum: UInt64 = 0
+        var previousR: UInt64 = 0
+        var previousNewline: UInt64 = startsLine ? 1 : 0
         var block = 0
         while block < n {
-            let masks = block + 64 <= n
+            let m = block + 64 <= n
                 ? anonlog_byte_masks(p + block)
                 : anonlog_byte_masks_partial(p + block, Int32(n - block))
-            // Where a dotted quad's first dot can be: a digit before it, a digit after it and
-            // another dot 2-4 bytes on. Bits whose neighbours lie in the next block are kept
-            // (the filter may pass too much, never too little); verification decides.
-            let digitBefore = (masks.digit << 1) | previousDigit
-            let digitAfter = (masks.digit >> 1) | (1 << 63)
-            let dotSoon = (masks.dot >> 2) | (masks.dot >> 3) | (masks.dot >> 4) | (0xF << 60)
-            var candidates = masks.dot & digitBefore & digitAfter & dotSoon
-            previousDigit = masks.digit >> 63
+            let digitBefore = (m.digit << 1) | previousDigit
+            let digitRunStart = m.digit & ~digitBefore
+            let sixDigits = m.digit & (m.digit >> 1) & (m.digit >> 2) & (m.digit >> 3) & (m.digit >> 4) & (m.digit >> 5)
+            let personnummer = digitRunStart & (sixDigits | (m.digit & Scanner.lastBits))
+            let dotSoon = (m.dot >> 2) | (m.dot >> 3) | (m.dot >> 4) | Scanner.lastBits
+            let ipv4 = m.dot & digitBefore & ((m.digit >> 1) | (1 << 63)) & dotSoon
+            let lineStart = (m.newline << 1) | previousNewline
+            let afterR = m.space & ((m.r << 1) | previousR)
+            let alnum = m.digit | m.letter
+            let words = wantWords ? alnum & ~((alnum << 1) | previousAlnum) : 0
+            previousDigit = m.digit >> 63
+            previousNewline = m.newline >> 63
+            previousR = m.r >> 63
+            previousAlnum = alnum >> 63
+
+            var candidates = ipv4 | m.colon | m.special | personnummer | lineStart | afterR | m.slash | words
             while candidates != 0 {
-                let position = block + candidates.trailingZeroBitCount
+                let bitIndex = candidates.trailingZeroBitCount
+                let bit: UInt64 = 1 << UInt64(bitIndex)
                 candidates &= candidates &- 1
-                if position < resume { continue }
-                var next = position + 1
-                if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) {
-                    spans.append(span)
+                let position = block + bitIndex
+                if position >= n { break }
+                if lineStart & bit != 0 {
+                    UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
                 }
-                resume = next
+                if position < resume { continue }
+                if personnummer & bit != 0 {
+                    var next = position + 1
+                    if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, resume: &next) {
+                        spans.append(span)
+                        resume = next
+                        continue
+                    }
+                }
+                if words & bit != 0 {
+                    _ = UsernameDetector.knownWord(p, n, start: position, config: config, into: &spans)
+                }
+                if ipv4 & bit != 0 {
+                    var next = position + 1
+                    if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) {
+                        spans.append(span)
+                    }
+                    resume = next
+                } else if m.colon & bit != 0 {
+                    UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
+                    var next = position + 1
+                    if let span = IPv6Detector.match(p, count: n, colon: position, resume: &next) {
+                        spans.append(span)
+                        resume = next
+                    } else {
+                        resume = max(resume, min(next, position + 1))
+                    }
+                } else if m.special & bit != 0 {
+                    scanSpecial(p, n, position, resume: &resume)
+                } else if afterR & bit != 0 {
+                    UsernameDetector.afterWord(p, n, space: position, config: config, into: &spans)
+                } else if m.slash & bit != 0 {
+                    if position > 0 {
+                        let before = p[position - 1]
+                        if before == UInt8(ascii: "e") || before == UInt8(ascii: "s") || before == UInt8(ascii: "l") {
+                            UsernameDetector.path(p, n, slash: position, config: config, into: &spans)
+                        }
+                    }
+                }
             }
             block += 64
+        }
+        normalise()
+    }
+
+    /// `@` and `%40` (e-mail), `=` (key=value usernames), `~` (user directories).
+    @inline(__always)
+    private mutating func scanSpecial(_ p: UnsafePointer<UInt8>, _ n: Int, _ position: Int, resume: inout Int) {
+        switch p[position] {
+        case UInt8(ascii: "@"):
+            var next = position + 1
+            if let span = EmailDetector.match(p, count: n, at: position, atLength: 1, resume: &next) {
+                spans.append(span)
+                resume = next
+            }
+        case UInt8(ascii: "%"):
+            guard Bytes.startsWith(p, position, n, "%40") else { return }
+            var next = position + 3
+            if let span = EmailDetector.match(p, count: n, at: position, atLength: 3, resume: &next) {
+                spans.append(span)
+                resume = next
+            }
+        case UInt8(ascii: "="):
+            UsernameDetector.keyValue(p, n, equals: position, config: config, into: &spans)
+        default:
+            UsernameDetector.tilde(p, n, at: position, config: config, into: &spans)
+        }
+    }
+
+    /// Sorts spans by start (context detectors may append out of order) and resolves
+    /// overlaps: e-mail over username, IPv6 over the IPv4 inside it.
+    private mutating func normalise() {
+        var sorted = true
+        var overlapping = false
+        var index = 1
+        while index < spans.count {
+            if spans[index].start < spans[index - 1].start { sorted = false }
+            if spans[index].start < spans[index - 1].end { overlapping = true }
+            index += 1
+        }
+        if sorted && !overlapping { return }
+        if !sorted {
+            spans.sort { ($0.start, Scanner.priority($1.type)) < ($1.start, Scanner.priority($0.type)) }
+        }
+        var kept = 0
+        for index in 0..<spans.count {
+            let span = spans[index]
+            if kept > 0 && span.start < spans[kept - 1].end {
+                if Scanner.priority(span.type) > Scanner.priority(spans[kept - 1].type) {
+                    // The stronger match replaces the weaker and any earlier one it overlaps.
+                    while kept > 0 && span.start < spans[kept - 1].end { kept -= 1 }
+                    spans[kept] = span
+                    kept += 1
+                }
+                continue
+            }
+            spans[kept] = span
+            kept += 1
+        }
+        spans.removeLast(spans.count - kept)
+    }
+
+    private static func priority(_ type: DetectionType) -> Int {
+        switch type {
+        case .email: return 5
+        case .ipv6: return 4
+        case .personnummer: return 3
+        case .ipv4: return 2
+        case .username: return 1
         }
     }
 }

@@ -18,9 +18,9 @@ struct OrderedWriter {
     /// Counts so far.
     private(set) var stats = PipelineStats()
 
-    init(encoder: StreamEncoder, plan: ActionPlan) {
+    init(encoder: StreamEncoder, rewriter: ChunkRewriter) {
         self.encoder = encoder
-        self.seamRewriter = ChunkRewriter(plan: plan)
+        self.seamRewriter = rewriter
     }
 
     /// True when every chunk has been written.

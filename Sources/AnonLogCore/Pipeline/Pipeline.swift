@@ -136,7 +136,7 @@ public struct Pipeline: Sendable {
             running.enter()
             let worker = Thread {
                 defer { running.leave() }
-                var rewriter = ChunkRewriter(plan: options.plan)
+                var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection)
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
                 while let job = jobs.pop() {
                     switch job {
@@ -156,7 +156,7 @@ public struct Pipeline: Sendable {
             worker.start()
         }
 
-        var writer = OrderedWriter(encoder: encoder, plan: options.plan)
+        var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection))
         var failure: AnonLogError?
         loop: while let message = done.pop() {
             do {

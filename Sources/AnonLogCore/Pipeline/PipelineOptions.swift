@@ -12,10 +12,14 @@ public struct PipelineOptions: Sendable {
     public var level: Int?
     /// The action for each type.
     public var plan: ActionPlan
+    /// What the scanner looks for.
+    public var detection: DetectionConfig
 
     /// Creates options; `threads` 0 means one per core.
     public init(threads: Int = 0, chunkSize: Int = 1 << 20, inputFormat: CompressionFormat? = nil,
-                outputFormat: CompressionFormat? = nil, level: Int? = nil, plan: ActionPlan) {
+                outputFormat: CompressionFormat? = nil, level: Int? = nil, plan: ActionPlan,
+                detection: DetectionConfig = DetectionConfig()) {
+        self.detection = detection
         self.threads = threads > 0 ? threads : Pipeline.coreCount
         self.chunkSize = max(1, chunkSize)
         self.inputFormat = inputFormat

@@ -41,7 +41,7 @@ public struct ActionPlan: Sendable, Equatable {
             guard action.isDefined(for: type) else {
                 throw AnonLogError(.usage, "action '\(action.rawValue)' is not defined for \(type)")
             }
-            guard action.isImplemented(for: type) || !type.isDetected else {
+            guard action.isImplemented(for: type) else {
                 throw AnonLogError(.usage,
                     "action '\(action.rawValue)' for \(type) is not available in this build yet; "
                     + "use --profile redact, or set the type to redact or keep")

@@ -19,10 +19,13 @@ public struct RewriteResult: Sendable, Equatable {
 public struct ChunkRewriter: Sendable {
     /// The action for each type, validated up front.
     public let plan: ActionPlan
-    private var scanner = Scanner()
+    private var scanner: Scanner
 
-    /// Creates a rewriter applying `plan`.
-    public init(plan: ActionPlan) { self.plan = plan }
+    /// Creates a rewriter that finds what `detection` describes and applies `plan`.
+    public init(plan: ActionPlan, detection: DetectionConfig = DetectionConfig()) {
+        self.plan = plan
+        scanner = Scanner(config: detection)
+    }
 
     /// Appends the rewritten `body` of `window` to `out`.
     ///
@@ -37,7 +40,8 @@ public struct ChunkRewriter: Sendable {
         guard let base = window.baseAddress else {
             return RewriteResult(outputFrom: body.lowerBound, coveredUntil: body.upperBound, counts: counts)
         }
-        scanner.scan(window)
+        // A window without lookbehind starts the stream, so it starts a line.
+        scanner.scan(window, startsLine: body.lowerBound == 0)
         var position = startAt ?? body.lowerBound
         let outputFrom: Int
         var spanIndex = 0

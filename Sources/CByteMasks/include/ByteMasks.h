@@ -16,42 +16,57 @@
 /// Bit i of each mask describes byte i of the block.
 typedef struct {
     uint64_t digit;   ///< '0'...'9'
+    uint64_t letter;  ///< 'A'...'Z', 'a'...'z'
     uint64_t dot;     ///< '.'
     uint64_t colon;   ///< ':'
-    uint64_t at;      ///< '@'
-    uint64_t percent; ///< '%'
+    uint64_t special; ///< rare trigger bytes: '@', '%', '=', '~'
+    uint64_t newline; ///< '\n'
+    uint64_t space;   ///< ' '
+    uint64_t slash;   ///< '/'
+    uint64_t r;       ///< 'r' (ends "for" and "user", which precede a username in auth logs)
 } AnonLogByteMasks;
+
+#if defined(__SSE2__)
+static inline uint64_t anonlog_movemask(__m128i v, int lane) {
+    return (uint64_t)(uint16_t)_mm_movemask_epi8(v) << (16 * lane);
+}
+#endif
 
 /// The masks of the 64 bytes at `p` (all 64 must be readable).
 static inline AnonLogByteMasks anonlog_byte_masks(const uint8_t *p) {
-    AnonLogByteMasks m = {0, 0, 0, 0, 0};
+    AnonLogByteMasks m;
+    memset(&m, 0, sizeof m);
 #if defined(__SSE2__)
-    const __m128i zero = _mm_set1_epi8('0');
-    const __m128i nine = _mm_set1_epi8(9);
-    const __m128i dot = _mm_set1_epi8('.');
-    const __m128i colon = _mm_set1_epi8(':');
-    const __m128i at = _mm_set1_epi8('@');
-    const __m128i percent = _mm_set1_epi8('%');
     for (int lane = 0; lane < 4; lane++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * lane));
-        __m128i offset = _mm_sub_epi8(v, zero);
-        __m128i isDigit = _mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset);
-        int shift = 16 * lane;
-        m.digit |= (uint64_t)(uint16_t)_mm_movemask_epi8(isDigit) << shift;
-        m.dot |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot)) << shift;
-        m.colon |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon)) << shift;
-        m.at |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, at)) << shift;
-        m.percent |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, percent)) << shift;
+        __m128i digitOffset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+        m.digit |= anonlog_movemask(_mm_cmpeq_epi8(_mm_min_epu8(digitOffset, _mm_set1_epi8(9)), digitOffset), lane);
+        __m128i letterOffset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+        m.letter |= anonlog_movemask(_mm_cmpeq_epi8(_mm_min_epu8(letterOffset, _mm_set1_epi8(25)), letterOffset), lane);
+        m.dot |= anonlog_movemask(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), lane);
+        m.colon |= anonlog_movemask(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), lane);
+        __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('%'))),
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('~'))));
+        m.special |= anonlog_movemask(special, lane);
+        m.newline |= anonlog_movemask(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), lane);
+        m.space |= anonlog_movemask(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), lane);
+        m.slash |= anonlog_movemask(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), lane);
+        m.r |= anonlog_movemask(_mm_cmpeq_epi8(v, _mm_set1_epi8('r')), lane);
     }
 #else
     for (int i = 0; i < 64; i++) {
         uint8_t b = p[i];
         uint64_t bit = (uint64_t)1 << i;
         if ((uint8_t)(b - '0') <= 9) m.digit |= bit;
+        if ((uint8_t)((b | 0x20) - 'a') <= 25) m.letter |= bit;
         if (b == '.') m.dot |= bit;
         if (b == ':') m.colon |= bit;
-        if (b == '@') m.at |= bit;
-        if (b == '%') m.percent |= bit;
+        if (b == '@' || b == '%' || b == '=' || b == '~') m.special |= bit;
+        if (b == '\n') m.newline |= bit;
+        if (b == ' ') m.space |= bit;
+        if (b == '/') m.slash |= bit;
+        if (b == 'r') m.r |= bit;
     }
 #endif
     return m;

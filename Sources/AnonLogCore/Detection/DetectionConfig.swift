@@ -1,0 +1,66 @@
+import Foundation
+
+/// A date without time, used as "today" for the century of 10-digit personnummer.
+public struct CalendarDay: Sendable, Equatable {
+    /// Full year, e.g. 2026.
+    public var year: Int
+    /// 1–12.
+    public var month: Int
+    /// 1–31.
+    public var day: Int
+
+    /// Creates a day.
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Today in UTC.
+    public static var today: CalendarDay {
+        let seconds = time_t(Date().timeIntervalSince1970)
+        var parts = tm()
+        var copy = seconds
+        gmtime_r(&copy, &parts)
+        return CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+    }
+}
+
+/// What the scanner looks for, fixed before the pipeline starts.
+public struct DetectionConfig: Sendable {
+    /// "Today", for the century of `YYMMDD-NNNN` forms.
+    public var today: CalendarDay
+    /// Match organisationsnummer too (`--orgnr`), as type personnummer.
+    public var matchOrganisationsnummer: Bool
+    /// Accounts that are not personal data and are kept (`--keep-users`).
+    public var keptUsers: NameSet
+    /// Every word equal to one of these is a username (`--users-file`); empty: off.
+    public var knownUsers: NameSet
+
+    /// Creates a configuration; defaults: today, no orgnr, the system accounts, no users file.
+    public init(today: CalendarDay = .today, matchOrganisationsnummer: Bool = false,
+                keptUsers: NameSet = NameSet(SystemAccounts.names), knownUsers: NameSet = NameSet([])) {
+        self.today = today
+        self.matchOrganisationsnummer = matchOrganisationsnummer
+        self.keptUsers = keptUsers
+        self.knownUsers = knownUsers
+    }
+}
+
+/// The accounts of a base Debian/RHEL install and common services: not personal, kept.
+public enum SystemAccounts {
+    /// The default `--keep-users` list.
+    public static let names: [String] = [
+        "root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp",
+        "proxy", "www-data", "backup", "list", "irc", "gnats", "nobody", "nogroup", "_apt",
+        "systemd-network", "systemd-resolve", "systemd-timesync", "systemd-coredump", "messagebus",
+        "sshd", "ftp", "adm", "operator", "halt", "shutdown", "dbus", "polkitd", "chrony", "ntp",
+        "tss", "rpc", "rpcuser", "nfsnobody", "avahi", "postfix", "dovecot", "dovenull", "exim",
+        "Debian-exim", "mysql", "postgres", "nginx", "apache", "httpd", "redis", "memcache",
+        "memcached", "mongodb", "elasticsearch", "git", "gitlab", "jenkins", "docker", "named",
+        "bind", "unbound", "clamav", "amavis", "opendkim", "spamd", "vmail", "www", "wheel",
+        "users", "staff", "admin", "ubuntu", "debian", "centos", "ec2-user", "uuidd", "tcpdump",
+        "landscape", "pollinate", "lxd", "syslog", "statd", "Debian-snmp", "snmp", "zabbix",
+        "nagios", "prometheus", "grafana", "php-fpm", "fpm", "unknown", "anonymous", "guest",
+    ]
+}

@@ -1,0 +1,53 @@
+/// Finds e-mail addresses (SPEC.md, `email` row): a practical addr-spec with `@` or its URL
+/// encoding `%40`; the domain has at least two labels and a letter TLD. Addresses in the
+/// reserved `.invalid` TLD (anonlog's own pseudonyms and placeholders) are not PII.
+enum EmailDetector {
+    /// Tries to match an address whose `@` (or `%40`, `atLength` 3) is at `at`.
+    @inline(__always)
+    static func match(_ p: UnsafePointer<UInt8>, count n: Int, at: Int, atLength: Int, resume: inout Int) -> Span? {
+        resume = at + atLength
+        var start = at
+        while start > 0 && at - start < 64 && isLocal(p[start - 1]) { start -= 1 }
+        while start < at && p[start] == UInt8(ascii: ".") { start += 1 }
+        guard start < at, p[at - 1] != UInt8(ascii: ".") else { return nil }
+        if start > 0 && at - start >= 64 && isLocal(p[start - 1]) { return nil }
+        // Domain: labels of letters, digits and '-', separated by single dots.
+        var i = at + atLength
+        var labels = 0
+        var lastLabelStart = i
+        var lastLabelAllLetters = true
+        var end = i
+        while i < n && i - at < 256 {
+            let labelStart = i
+            var allLetters = true
+            while i < n && (ByteClass.isAlnum(p[i]) || p[i] == UInt8(ascii: "-")) {
+                if !ByteClass.isLetter(p[i]) { allLetters = false }
+                i += 1
+            }
+            guard i > labelStart, p[labelStart] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-") else { break }
+            labels += 1
+            lastLabelStart = labelStart
+            lastLabelAllLetters = allLetters
+            end = i
+            guard i + 1 < n, p[i] == UInt8(ascii: "."), ByteClass.isAlnum(p[i + 1]) else { break }
+            i += 1
+        }
+        resume = max(resume, end)
+        guard labels >= 2, lastLabelAllLetters, end - lastLabelStart >= 2 else { return nil }
+        if end < n && (p[end] == UInt8(ascii: "_") || p[end] == UInt8(ascii: "@")) { return nil }
+        if isInvalidTLD(p, lastLabelStart, end) { return nil }
+        return Span(start: start, end: end, type: .email)
+    }
+
+    /// Local-part bytes: letters, digits and `. _ % + -` (the atext that appears in practice;
+    /// `=`, `/`, `?` and `&` would swallow query-string keys).
+    @inline(__always)
+    private static func isLocal(_ b: UInt8) -> Bool {
+        ByteClass.isAlnum(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "%")
+            || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+    }
+
+    private static func isInvalidTLD(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        end - start == 7 && Bytes.equalsLowercased(p + start, "invalid")
+    }
+}

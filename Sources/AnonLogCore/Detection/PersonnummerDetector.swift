@@ -1,0 +1,136 @@
+/// Finds Swedish personnummer and samordningsnummer in every written form (SPEC.md,
+/// `personnummer` row), validating the date, the serial and the Luhn check digit.
+enum PersonnummerDetector {
+    /// The written form of a match, which decides how the century is found.
+    enum Form {
+        /// `YYMMDD-NNNN`, `YYMMDD+NNNN` or `YYMMDDNNNN`: century from the separator and today.
+        case short(plus: Bool)
+        /// `YYYYMMDD-NNNN`, `YYYYMMDD+NNNN` or `YYYYMMDDNNNN`.
+        case long
+    }
+
+    /// Tries to match a number whose digit run starts at `start` (the byte before is not a
+    /// digit). `resume` is set past the digit run.
+    @inline(__always)
+    static func match(_ p: UnsafePointer<UInt8>, count n: Int, start: Int, config: DetectionConfig,
+                      resume: inout Int) -> Span? {
+        var i = start
+        while i < n && i - start < 13 && ByteClass.isDigit(p[i]) { i += 1 }
+        let run = i - start
+        resume = i
+        if start > 0 {
+            let before = p[start - 1]
+            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { return nil }
+            // Part of a decimal or a dotted/dashed number run (1.8507091234, 12-850709-1234).
+            if (before == UInt8(ascii: ".") || before == UInt8(ascii: "-") || before == UInt8(ascii: "+")
+                || before == UInt8(ascii: ",")) && start > 1 && ByteClass.isDigit(p[start - 2]) { return nil }
+        }
+        var end: Int
+        var digitsStart = start           // first of the 10 Luhn digits
+        let form: Form
+        var serialAt: Int                 // where NNNN starts
+        switch run {
+        case 6, 8:
+            guard i + 5 <= n else { return nil }
+            let separator = p[i]
+            guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "+") else { return nil }
+            for k in 1...4 where !ByteClass.isDigit(p[i + k]) { return nil }
+            serialAt = i + 1
+            end = i + 5
+            if run == 8 {
+                digitsStart = start + 2
+                form = .long
+            } else {
+                form = .short(plus: separator == UInt8(ascii: "+"))
+            }
+        case 10:
+            serialAt = start + 6
+            end = i
+            form = .short(plus: false)
+        case 12:
+            digitsStart = start + 2
+            serialAt = start + 8
+            end = i
+            form = .long
+        default:
+            return nil
+        }
+        if end < n {
+            let after = p[end]
+            if ByteClass.isAlnum(after) || after == UInt8(ascii: "_") { return nil }
+            if (after == UInt8(ascii: "-") || after == UInt8(ascii: ".") || after == UInt8(ascii: "+"))
+                && end + 1 < n && ByteClass.isDigit(p[end + 1]) { return nil }
+        }
+        guard valid(p, digitsStart: digitsStart, serialAt: serialAt, fullYearAt: run == 8 || run == 12 ? start : nil,
+                    form: form, config: config) else { return nil }
+        resume = end
+        return Span(start: start, end: end, type: .personnummer)
+    }
+
+    @inline(__always)
+    private static func digit(_ p: UnsafePointer<UInt8>, _ at: Int) -> Int { Int(p[at] &- 48) }
+
+    /// Date, serial and checksum rules; organisationsnummer only when configured.
+    private static func valid(_ p: UnsafePointer<UInt8>, digitsStart d: Int, serialAt s: Int, fullYearAt: Int?,
+                              form: Form, config: DetectionConfig) -> Bool {
+        // The ten Luhn digits are YYMMDD (from d) and NNNN (from s).
+        var sum = 0
+        for k in 0..<10 {
+            let value = k < 6 ? digit(p, d + k) : digit(p, s + k - 6)
+            if k % 2 == 0 {
+                let doubled = value * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += value
+            }
+        }
+        guard sum % 10 == 0 else { return false }
+        let month = digit(p, d + 2) * 10 + digit(p, d + 3)
+        if month >= 20 {
+            // Organisationsnummer: month digits >= 20; 12-digit form prefixed "16".
+            guard config.matchOrganisationsnummer else { return false }
+            if let yearAt = fullYearAt { return digit(p, yearAt) == 1 && digit(p, yearAt + 1) == 6 }
+            return true
+        }
+        guard digit(p, s) != 0 || digit(p, s + 1) != 0 || digit(p, s + 2) != 0 else { return false }
+        var day = digit(p, d + 4) * 10 + digit(p, d + 5)
+        if day > 60 { day -= 60 }   // samordningsnummer
+        let yy = digit(p, d) * 10 + digit(p, d + 1)
+        let year: Int
+        if let yearAt = fullYearAt {
+            let century = digit(p, yearAt) * 10 + digit(p, yearAt + 1)
+            guard century >= 18 && century <= 20 else { return false }
+            year = century * 100 + yy
+        } else {
+            guard case .short(let plus) = form else { return false }
+            year = PersonnummerDate.fullYear(yy: yy, month: month, day: day, plus: plus, today: config.today)
+        }
+        return PersonnummerDate.isValid(year: year, month: month, day: day)
+    }
+}
+
+/// Calendar rules for personnummer dates.
+enum PersonnummerDate {
+    /// Whether the date exists (leap years included).
+    static func isValid(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let days: Int
+        switch month {
+        case 2: days = isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: days = 30
+        default: days = 31
+        }
+        return day <= days
+    }
+
+    static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    /// The full year of a 10-digit number: the latest year ending in `yy` whose date is not in
+    /// the future (today's date), and 100 years earlier again for the `+` separator.
+    static func fullYear(yy: Int, month: Int, day: Int, plus: Bool, today: CalendarDay) -> Int {
+        var year = today.year - today.year % 100 + yy
+        if (year, month, day) > (today.year, today.month, today.day) { year -= 100 }
+        if plus { year -= 100 }
+        return year
+    }
+}

@@ -1,0 +1,335 @@
+/// Finds usernames by their context (SPEC.md, `username` row), since a username is just a word:
+/// log fields, auth-log phrases, `key=value` pairs, JSON keys, home-directory paths and the owner
+/// columns of file listings; plus every word of a `--users-file`. System accounts are kept.
+///
+/// Every entry point is called by the scanner at a cheap trigger (a line start, a space after
+/// `r`, `=`, `:`, `/`, `~`, a word start) and appends what it finds to `spans`.
+enum UsernameDetector {
+    /// Longest name accepted from a context.
+    static let maxLength = 64
+
+    /// Name bytes: letters, digits, `.`, `_`, `-` (and `$` for machine accounts, checked apart).
+    @inline(__always)
+    static func isNameByte(_ b: UInt8) -> Bool {
+        ByteClass.isAlnum(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+    }
+
+    /// The end of the name starting at `start`.
+    @inline(__always)
+    static func nameEnd(_ p: UnsafePointer<UInt8>, _ n: Int, from start: Int) -> Int {
+        var i = start
+        while i < n && i - start <= maxLength && isNameByte(p[i]) { i += 1 }
+        if i < n && p[i] == UInt8(ascii: "$") { i += 1 }
+        return i
+    }
+
+    /// Appends `start..<end` as a username unless it is not one: empty, too long, all digits,
+    /// a kept system account, an anonlog token or placeholder, or the local part of an e-mail.
+    @inline(__always)
+    static func emit(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ end: Int, config: DetectionConfig,
+                     into spans: inout [Span]) {
+        let length = end - start
+        guard length >= 1 && length <= maxLength else { return }
+        var allDigits = true
+        for k in start..<end where !ByteClass.isDigit(p[k]) { allDigits = false; break }
+        if allDigits { return }
+        if length == 1 && p[start] == UInt8(ascii: "-") { return }
+        if end < n && (p[end] == UInt8(ascii: "@") || (p[end] == UInt8(ascii: "%") && Bytes.startsWith(p, end, n, "%40"))) { return }
+        if isAnonymisedToken(p, start, end) { return }
+        if config.keptUsers.contains(p, start, end) { return }
+        spans.append(Span(start: start, end: end, type: .username))
+    }
+
+    /// anonlog's own username pseudonyms (`u-` + 12 base32 characters) and placeholder.
+    static func isAnonymisedToken(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 2, p[start] == UInt8(ascii: "u"), p[start + 1] == UInt8(ascii: "-") else { return false }
+        if end - start == 10 && Bytes.equals(p + start, "u-redacted") { return true }
+        guard end - start == 14 else { return false }
+        for k in (start + 2)..<end {
+            let b = p[k]
+            if !((b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "2") && b <= UInt8(ascii: "7"))) { return false }
+        }
+        return true
+    }
+
+    @inline(__always)
+    private static func isBlank(_ b: UInt8) -> Bool { b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+
+    @inline(__always)
+    private static func isLineEnd(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Bool {
+        i >= n || p[i] == UInt8(ascii: "\n") || p[i] == UInt8(ascii: "\r")
+    }
+
+    // MARK: Line starts: Common/Combined Log Format fields, `ls -l` and `tar -tv` owners.
+
+    /// Looks at the line starting at `start`.
+    static func lineStart(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
+                          into spans: inout [Span]) {
+        guard start < n else { return }
+        if isModeString(p, n, start) {
+            listingOwner(p, n, start, config: config, into: &spans)
+        } else {
+            commonLogFormat(p, n, start, config: config, into: &spans)
+        }
+    }
+
+    /// `host ident user [date...`: the `%l` and `%u` fields.
+    private static func commonLogFormat(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
+                                        into spans: inout [Span]) {
+        var i = start
+        var fieldStarts = (0, 0, 0)
+        var fieldEnds = (0, 0, 0)
+        for field in 0..<3 {
+            let fieldStart = i
+            while i < n && i - fieldStart < 256 && !isBlank(p[i]) && p[i] != UInt8(ascii: "\n") { i += 1 }
+            guard i > fieldStart, i < n, p[i] == UInt8(ascii: " ") else { return }
+            switch field {
+            case 0: fieldStarts.0 = fieldStart; fieldEnds.0 = i
+            case 1: fieldStarts.1 = fieldStart; fieldEnds.1 = i
+            default: fieldStarts.2 = fieldStart; fieldEnds.2 = i
+            }
+            i += 1
+        }
+        guard i + 1 < n, p[i] == UInt8(ascii: "["), ByteClass.isDigit(p[i + 1]) else { return }
+        _ = fieldStarts.0
+        for (s, e) in [(fieldStarts.1, fieldEnds.1), (fieldStarts.2, fieldEnds.2)] {
+            // The whole field is the name (CLF escapes nothing but quotes); e-mails are left to
+            // the e-mail detector.
+            var hasAt = false
+            for k in s..<e where p[k] == UInt8(ascii: "@") || p[k] == UInt8(ascii: "%") { hasAt = true; break }
+            if !hasAt { emitField(p, n, s, e, config: config, into: &spans) }
+        }
+    }
+
+    /// A whole log field as a username (any bytes but blanks), with the same exclusions as `emit`.
+    private static func emitField(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ e: Int, config: DetectionConfig,
+                                  into spans: inout [Span]) {
+        guard e - s <= maxLength else { return }
+        for k in s..<e where p[k] == UInt8(ascii: "\"") || p[k] == UInt8(ascii: "\\") { return }
+        emit(p, n, s, e, config: config, into: &spans)
+    }
+
+    /// `-rw-r--r--` and friends: a file-type letter and nine permission letters.
+    private static func isModeString(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Bool {
+        guard start + 11 <= n else { return false }
+        switch p[start] {
+        case UInt8(ascii: "-"), UInt8(ascii: "d"), UInt8(ascii: "l"), UInt8(ascii: "c"), UInt8(ascii: "b"),
+             UInt8(ascii: "p"), UInt8(ascii: "s"):
+            break
+        default:
+            return false
+        }
+        for k in 1...9 {
+            switch p[start + k] {
+            case UInt8(ascii: "r"), UInt8(ascii: "w"), UInt8(ascii: "x"), UInt8(ascii: "s"), UInt8(ascii: "S"),
+                 UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// `ls -l`: `MODE LINKS OWNER GROUP ...`; `tar -tv`: `MODE OWNER/GROUP SIZE ...`.
+    private static func listingOwner(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
+                                     into spans: inout [Span]) {
+        var i = start + 10
+        if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "@")) { i += 1 }
+        guard i < n, isBlank(p[i]) else { return }
+        while i < n && isBlank(p[i]) { i += 1 }
+        var digitsEnd = i
+        while digitsEnd < n && ByteClass.isDigit(p[digitsEnd]) { digitsEnd += 1 }
+        if digitsEnd > i && digitsEnd < n && isBlank(p[digitsEnd]) {
+            // ls -l: link count, then owner and group columns.
+            i = digitsEnd
+            while i < n && isBlank(p[i]) { i += 1 }
+            let ownerEnd = nameEnd(p, n, from: i)
+            guard ownerEnd < n, isBlank(p[ownerEnd]) else { return }
+            emit(p, n, i, ownerEnd, config: config, into: &spans)
+            var groupStart = ownerEnd
+            while groupStart < n && isBlank(p[groupStart]) { groupStart += 1 }
+            let groupEnd = nameEnd(p, n, from: groupStart)
+            if groupEnd < n && isBlank(p[groupEnd]) { emit(p, n, groupStart, groupEnd, config: config, into: &spans) }
+        } else {
+            // tar -tv: owner/group.
+            let ownerEnd = nameEnd(p, n, from: i)
+            guard ownerEnd < n, p[ownerEnd] == UInt8(ascii: "/") else { return }
+            let groupEnd = nameEnd(p, n, from: ownerEnd + 1)
+            guard groupEnd < n, isBlank(p[groupEnd]) else { return }
+            emit(p, n, i, ownerEnd, config: config, into: &spans)
+            emit(p, n, ownerEnd + 1, groupEnd, config: config, into: &spans)
+        }
+    }
+
+    // MARK: Auth-log phrases, at a space after "for" or "user".
+
+    /// `for NAME from`, `user NAME from|port|[preauth]|(uid=…)|by …` (sshd, pam, su).
+    static func afterWord(_ p: UnsafePointer<UInt8>, _ n: Int, space: Int, config: DetectionConfig,
+                          into spans: inout [Span]) {
+        let isFor = Bytes.endsWith(p, space, " for")
+        let isUser = !isFor && (Bytes.endsWith(p, space, " user") || Bytes.endsWith(p, space, "\tuser"))
+        guard isFor || isUser else { return }
+        let start = space + 1
+        var end = start
+        while end < n && end - start <= maxLength && !isBlank(p[end]) && p[end] != UInt8(ascii: "\n")
+            && p[end] != UInt8(ascii: "(") && p[end] != UInt8(ascii: "\r") { end += 1 }
+        guard end > start else { return }
+        let next = end
+        let followed: Bool
+        if isFor {
+            followed = Bytes.startsWith(p, next, n, " from ")
+        } else {
+            followed = Bytes.startsWith(p, next, n, " from ") || Bytes.startsWith(p, next, n, " port ")
+                || Bytes.startsWith(p, next, n, " [preauth]") || Bytes.startsWith(p, next, n, "(uid=")
+                || Bytes.startsWith(p, next, n, " by ") || isLineEnd(p, n, next)
+        }
+        guard followed else { return }
+        if Bytes.endsWith(p, space, "invalid user") || Bytes.endsWith(p, space, "Invalid user") || isFor
+            || Bytes.endsWith(p, space, "for user") || Bytes.endsWith(p, space, "by user") {
+            emitField(p, n, start, end, config: config, into: &spans)
+        }
+    }
+
+    // MARK: key=value pairs, at `=`.
+
+    /// `user=`, `username=`, `login=`, `ruser=`, `logname=`, `sasl_username=`, `USER=` (also in
+    /// query strings, and `user=<NAME>`), and sudo's `NAME : TTY=`.
+    static func keyValue(_ p: UnsafePointer<UInt8>, _ n: Int, equals: Int, config: DetectionConfig,
+                         into spans: inout [Span]) {
+        var keyStart = equals
+        while keyStart > 0 && equals - keyStart < 14 && (ByteClass.isLetter(p[keyStart - 1]) || p[keyStart - 1] == UInt8(ascii: "_")) {
+            keyStart -= 1
+        }
+        let keyLength = equals - keyStart
+        guard keyLength >= 3 && keyLength <= 13 else { return }
+        if keyStart > 0 && (ByteClass.isAlnum(p[keyStart - 1]) || p[keyStart - 1] == UInt8(ascii: "_")) { return }
+        if keyLength == 3 && Bytes.equals(p + keyStart, "TTY") {
+            sudoInvoker(p, n, keyStart: keyStart, config: config, into: &spans)
+            return
+        }
+        let k = p + keyStart
+        let isUserKey: Bool
+        switch keyLength {
+        case 4: isUserKey = Bytes.equalsLowercased(k, "user")
+        case 5: isUserKey = Bytes.equalsLowercased(k, "login") || Bytes.equalsLowercased(k, "ruser")
+        case 7: isUserKey = Bytes.equalsLowercased(k, "logname")
+        case 8: isUserKey = Bytes.equalsLowercased(k, "username")
+        case 13: isUserKey = Bytes.equalsLowercased(k, "sasl_username")
+        default: isUserKey = false
+        }
+        guard isUserKey else { return }
+        var start = equals + 1
+        let bracketed = start < n && p[start] == UInt8(ascii: "<")
+        if bracketed { start += 1 }
+        let end = nameEnd(p, n, from: start)
+        if bracketed && !(end < n && p[end] == UInt8(ascii: ">")) { return }
+        if !bracketed && end < n && !isValueEnd(p[end]) { return }
+        emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    /// Bytes that end a value in `key=value` lists and query strings.
+    @inline(__always)
+    private static func isValueEnd(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "&"),
+             UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"),
+             UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "|"), UInt8(ascii: ">"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// sudo: `    NAME : TTY=pts/0 ; PWD=… ; USER=root ; COMMAND=…`.
+    private static func sudoInvoker(_ p: UnsafePointer<UInt8>, _ n: Int, keyStart: Int, config: DetectionConfig,
+                                    into spans: inout [Span]) {
+        guard keyStart >= 4, Bytes.endsWith(p, keyStart, " : ") else { return }
+        let end = keyStart - 3
+        var start = end
+        while start > 0 && end - start <= maxLength && isNameByte(p[start - 1]) { start -= 1 }
+        guard start < end, start == 0 || isBlank(p[start - 1]) else { return }
+        emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    // MARK: JSON keys, at `:`.
+
+    /// `"user": "NAME"`, and the keys `username`, `login`, `owner`.
+    static func jsonKey(_ p: UnsafePointer<UInt8>, _ n: Int, colon: Int, config: DetectionConfig,
+                        into spans: inout [Span]) {
+        var close = colon
+        while close > 0 && isBlank(p[close - 1]) { close -= 1 }
+        guard close > 0, p[close - 1] == UInt8(ascii: "\"") else { return }
+        let keyEnd = close - 1
+        var keyStart = keyEnd
+        while keyStart > 0 && keyEnd - keyStart < 9 && ByteClass.isLetter(p[keyStart - 1]) { keyStart -= 1 }
+        guard keyStart > 0, p[keyStart - 1] == UInt8(ascii: "\"") else { return }
+        let k = p + keyStart
+        let isUserKey: Bool
+        switch keyEnd - keyStart {
+        case 4: isUserKey = Bytes.equals(k, "user")
+        case 5: isUserKey = Bytes.equals(k, "login") || Bytes.equals(k, "owner")
+        case 8: isUserKey = Bytes.equals(k, "username")
+        default: isUserKey = false
+        }
+        guard isUserKey else { return }
+        var start = colon + 1
+        while start < n && isBlank(p[start]) { start += 1 }
+        guard start < n, p[start] == UInt8(ascii: "\"") else { return }
+        start += 1
+        let end = nameEnd(p, n, from: start)
+        guard end < n, p[end] == UInt8(ascii: "\"") else { return }
+        emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    // MARK: Paths, at `/` and `~`.
+
+    /// `/home/NAME`, `/Users/NAME`, `/var/mail/NAME`, `/var/spool/mail/NAME` (also without the
+    /// leading slash, as `tar` lists them); `slash` is the slash before NAME.
+    static func path(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
+                     into spans: inout [Span]) {
+        let directoryStart: Int
+        if Bytes.endsWith(p, slash, "home") {
+            directoryStart = slash - 4
+        } else if Bytes.endsWith(p, slash, "Users") {
+            directoryStart = slash - 5
+        } else if Bytes.endsWith(p, slash, "/var/mail") || Bytes.endsWith(p, slash, "/var/spool/mail") {
+            directoryStart = slash
+        } else {
+            return
+        }
+        if directoryStart > 0 && directoryStart != slash {
+            let before = p[directoryStart - 1]
+            if ByteClass.isAlnum(before) || before == UInt8(ascii: "_") || before == UInt8(ascii: "-") || before == UInt8(ascii: ".") { return }
+        }
+        let start = slash + 1
+        let end = nameEnd(p, n, from: start)
+        guard end == n || !(p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "%")) || isLineEnd(p, n, end) else { return }
+        emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    /// `~NAME` after a slash (user directories in URLs: `/~anna/`).
+    static func tilde(_ p: UnsafePointer<UInt8>, _ n: Int, at tilde: Int, config: DetectionConfig,
+                      into spans: inout [Span]) {
+        guard tilde > 0, p[tilde - 1] == UInt8(ascii: "/") else { return }
+        let start = tilde + 1
+        let end = nameEnd(p, n, from: start)
+        guard end == n || p[end] == UInt8(ascii: "/") || isValueEnd(p[end]) || p[end] == UInt8(ascii: "?") else { return }
+        emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    // MARK: --users-file words.
+
+    /// A word (maximal run of name bytes) starting at `start` that is a listed name.
+    @inline(__always)
+    static func knownWord(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, config: DetectionConfig,
+                          into spans: inout [Span]) -> Int {
+        if start > 0 && isNameByte(p[start - 1]) { return start + 1 }
+        var end = start
+        while end < n && isNameByte(p[end]) { end += 1 }
+        if config.knownUsers.contains(p, start, end) && !config.keptUsers.contains(p, start, end) {
+            if !(end < n && p[end] == UInt8(ascii: "@")) { spans.append(Span(start: start, end: end, type: .username)) }
+        }
+        return end
+    }
+}
