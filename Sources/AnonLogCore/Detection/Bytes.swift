@@ -1,5 +1,12 @@
 /// Small byte-string helpers for the detectors; no allocation.
 enum Bytes {
+    /// Four ASCII bytes as the little-endian `UInt32` an unaligned load of them gives.
+    @inline(__always)
+    static func word(_ text: StaticString) -> UInt32 {
+        let b = text.utf8Start
+        return UInt32(b[0]) | UInt32(b[1]) << 8 | UInt32(b[2]) << 16 | UInt32(b[3]) << 24
+    }
+
     /// Whether the bytes at `p` equal `word` (ASCII), ignoring the case of letters in `p`.
     @inline(__always)
     static func equalsLowercased(_ p: UnsafePointer<UInt8>, _ word: StaticString) -> Bool {

@@ -36,6 +36,9 @@ public struct DetectionConfig: Sendable {
     public var keptUsers: NameSet
     /// Every word equal to one of these is a username (`--users-file`); empty: off.
     public var knownUsers: NameSet
+    /// The types to look for; the scanner skips the triggers of the others entirely, so a type
+    /// whose action is `keep` costs nothing.
+    public var types: Set<DetectionType> = Set(DetectionType.allCases)
 
     /// Creates a configuration; defaults: today, no orgnr, the system accounts, no users file.
     public init(today: CalendarDay = .today, matchOrganisationsnummer: Bool = false,

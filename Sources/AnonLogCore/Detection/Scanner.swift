@@ -25,6 +25,9 @@ public struct Scanner: Sendable {
     /// filters may pass too much, never too little; verification decides).
     private static let lastBits: UInt64 = 0xF800_0000_0000_0000
 
+    /// The byte-mask kernel for this CPU (AVX2 or SSE2), chosen once.
+    private static let masksKernel: AnonLogByteMasksFunction = anonlog_byte_masks_kernel()
+
     /// Finds all matches in `window`, replacing `spans`. `startsLine` says whether the window's
     /// first byte starts a line (the stream's start); otherwise line starts are after newlines.
     public mutating func scan(_ window: UnsafeRawBufferPointer, startsLine: Bool = true) {
@@ -32,18 +35,29 @@ public struct Scanner: Sendable {
         guard let raw = window.baseAddress, window.count > 0 else { return }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = window.count
-        let config = self.config
-        let wantWords = !config.knownUsers.isEmpty
+        let kernel = Scanner.masksKernel
+        let types = config.types
+        let wantIPv4: UInt64 = types.contains(.ipv4) ? ~0 : 0
+        let wantIPv6 = types.contains(.ipv6)
+        let wantEmail = types.contains(.email)
+        let wantUsers: UInt64 = types.contains(.username) ? ~0 : 0
+        let wantPersonnummer: UInt64 = types.contains(.personnummer) ? ~0 : 0
+        let wantColon: UInt64 = wantIPv6 || wantUsers != 0 ? ~0 : 0
+        let wantSpecial: UInt64 = wantEmail || wantUsers != 0 ? ~0 : 0
+        let wantWords = !config.knownUsers.isEmpty && wantUsers != 0
         var resume = 0
         var previousDigit: UInt64 = 0
         var previousAlnum: UInt64 = 0
         var previousR: UInt64 = 0
         var previousNewline: UInt64 = startsLine ? 1 : 0
+        var m = AnonLogByteMasks()
         var block = 0
         while block < n {
-            let m = block + 64 <= n
-                ? anonlog_byte_masks(p + block)
-                : anonlog_byte_masks_partial(p + block, Int32(n - block))
+            if block + 64 <= n {
+                kernel(p + block, &m)
+            } else {
+                anonlog_byte_masks_partial(kernel, p + block, Int32(n - block), &m)
+            }
             let digitBefore = (m.digit << 1) | previousDigit
             let digitRunStart = m.digit & ~digitBefore
             let sixDigits = m.digit & (m.digit >> 1) & (m.digit >> 2) & (m.digit >> 3) & (m.digit >> 4) & (m.digit >> 5)
@@ -52,6 +66,8 @@ public struct Scanner: Sendable {
             let ipv4 = m.dot & digitBefore & ((m.digit >> 1) | (1 << 63)) & dotSoon
             let lineStart = (m.newline << 1) | previousNewline
             let afterR = m.space & ((m.r << 1) | previousR)
+            // Home-directory paths: a slash right after a letter ("home/", "Users/", "mail/").
+            let slashAfterLetter = m.slash & (m.letter << 1)
             let alnum = m.digit | m.letter
             let words = wantWords ? alnum & ~((alnum << 1) | previousAlnum) : 0
             previousDigit = m.digit >> 63
@@ -59,53 +75,52 @@ public struct Scanner: Sendable {
             previousR = m.r >> 63
             previousAlnum = alnum >> 63
 
-            var candidates = ipv4 | m.colon | m.special | personnummer | lineStart | afterR | m.slash | words
+            var candidates = (ipv4 & wantIPv4) | (m.colon & wantColon) | (m.special & wantSpecial)
+                | (personnummer & wantPersonnummer) | ((lineStart | afterR | slashAfterLetter) & wantUsers) | words
             while candidates != 0 {
                 let bitIndex = candidates.trailingZeroBitCount
                 let bit: UInt64 = 1 << UInt64(bitIndex)
                 candidates &= candidates &- 1
                 let position = block + bitIndex
                 if position >= n { break }
-                if lineStart & bit != 0 {
+                if lineStart & wantUsers & bit != 0 {
                     UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
                 }
                 if position < resume { continue }
-                if personnummer & bit != 0 {
-                    var next = position + 1
-                    if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, resume: &next) {
-                        spans.append(span)
-                        resume = next
-                        continue
-                    }
-                }
-                if words & bit != 0 {
-                    _ = UsernameDetector.knownWord(p, n, start: position, config: config, into: &spans)
-                }
-                if ipv4 & bit != 0 {
+                // Each trigger byte is distinct, so the byte itself says which detector to run.
+                switch p[position] {
+                case UInt8(ascii: "."):
+                    guard ipv4 & wantIPv4 & bit != 0 else { break }
                     var next = position + 1
                     if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) {
                         spans.append(span)
                     }
                     resume = next
-                } else if m.colon & bit != 0 {
-                    UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
+                case UInt8(ascii: ":"):
+                    if wantUsers != 0 { UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans) }
+                    guard wantIPv6 else { break }
                     var next = position + 1
                     if let span = IPv6Detector.match(p, count: n, colon: position, resume: &next) {
                         spans.append(span)
-                        resume = next
-                    } else {
-                        resume = max(resume, min(next, position + 1))
                     }
-                } else if m.special & bit != 0 {
-                    scanSpecial(p, n, position, resume: &resume)
-                } else if afterR & bit != 0 {
-                    UsernameDetector.afterWord(p, n, space: position, config: config, into: &spans)
-                } else if m.slash & bit != 0 {
-                    if position > 0 {
-                        let before = p[position - 1]
-                        if before == UInt8(ascii: "e") || before == UInt8(ascii: "s") || before == UInt8(ascii: "l") {
-                            UsernameDetector.path(p, n, slash: position, config: config, into: &spans)
+                    resume = next
+                case UInt8(ascii: "@"), UInt8(ascii: "%"), UInt8(ascii: "="), UInt8(ascii: "~"):
+                    scanSpecial(p, n, position, email: wantEmail, users: wantUsers != 0, resume: &resume)
+                case UInt8(ascii: " "):
+                    if afterR & wantUsers & bit != 0 { UsernameDetector.afterWord(p, n, space: position, config: config, into: &spans) }
+                case UInt8(ascii: "/"):
+                    if slashAfterLetter & wantUsers & bit != 0 { UsernameDetector.path(p, n, slash: position, config: config, into: &spans) }
+                default:
+                    if personnummer & wantPersonnummer & bit != 0 {
+                        var next = position + 1
+                        if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, resume: &next) {
+                            spans.append(span)
+                            resume = next
+                            continue
                         }
+                    }
+                    if words & bit != 0 {
+                        _ = UsernameDetector.knownWord(p, n, start: position, config: config, into: &spans)
                     }
                 }
             }
@@ -116,25 +131,28 @@ public struct Scanner: Sendable {
 
     /// `@` and `%40` (e-mail), `=` (key=value usernames), `~` (user directories).
     @inline(__always)
-    private mutating func scanSpecial(_ p: UnsafePointer<UInt8>, _ n: Int, _ position: Int, resume: inout Int) {
+    private mutating func scanSpecial(_ p: UnsafePointer<UInt8>, _ n: Int, _ position: Int, email: Bool, users: Bool,
+                                      resume: inout Int) {
         switch p[position] {
-        case UInt8(ascii: "@"):
+        case UInt8(ascii: "@") where email:
             var next = position + 1
             if let span = EmailDetector.match(p, count: n, at: position, atLength: 1, resume: &next) {
                 spans.append(span)
                 resume = next
             }
-        case UInt8(ascii: "%"):
+        case UInt8(ascii: "%") where email:
             guard Bytes.startsWith(p, position, n, "%40") else { return }
             var next = position + 3
             if let span = EmailDetector.match(p, count: n, at: position, atLength: 3, resume: &next) {
                 spans.append(span)
                 resume = next
             }
-        case UInt8(ascii: "="):
+        case UInt8(ascii: "=") where users:
             UsernameDetector.keyValue(p, n, equals: position, config: config, into: &spans)
-        default:
+        case UInt8(ascii: "~") where users:
             UsernameDetector.tilde(p, n, at: position, config: config, into: &spans)
+        default:
+            break
         }
     }
 
@@ -151,7 +169,17 @@ public struct Scanner: Sendable {
         }
         if sorted && !overlapping { return }
         if !sorted {
-            spans.sort { ($0.start, Scanner.priority($1.type)) < ($1.start, Scanner.priority($0.type)) }
+            // Out of order only locally (a line-start detector runs ahead of the line's other
+            // matches), so insertion sort is linear in practice.
+            for index in 1..<spans.count {
+                let span = spans[index]
+                var k = index
+                while k > 0 && (spans[k - 1].start, Scanner.priority(span.type)) > (span.start, Scanner.priority(spans[k - 1].type)) {
+                    spans[k] = spans[k - 1]
+                    k -= 1
+                }
+                spans[k] = span
+            }
         }
         var kept = 0
         for index in 0..<spans.count {

@@ -76,6 +76,12 @@ enum UsernameDetector {
     /// `host ident user [date...`: the `%l` and `%u` fields.
     private static func commonLogFormat(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
                                         into spans: inout [Span]) {
+        // Fast path: most lines are `host - - [`; skip the host with one bounded search.
+        var hostEnd = start
+        while hostEnd < n && hostEnd - start < 64 && p[hostEnd] != UInt8(ascii: " ") && p[hostEnd] != UInt8(ascii: "\n") { hostEnd += 1 }
+        guard hostEnd < n, p[hostEnd] == UInt8(ascii: " "), hostEnd > start else { return }
+        if hostEnd + 5 <= n && UnsafeRawPointer(p + hostEnd).loadUnaligned(as: UInt32.self) == Bytes.word(" - -")
+            && p[hostEnd + 4] == UInt8(ascii: " ") { return }
         var i = start
         var fieldStarts = (0, 0, 0)
         var fieldEnds = (0, 0, 0)
@@ -288,6 +294,10 @@ enum UsernameDetector {
     /// leading slash, as `tar` lists them); `slash` is the slash before NAME.
     static func path(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
                      into spans: inout [Span]) {
+        // One 4-byte load rejects nearly every slash (URL paths, user-agent products).
+        guard slash >= 4 else { return }
+        let last4 = UnsafeRawPointer(p + slash - 4).loadUnaligned(as: UInt32.self)
+        guard last4 == Bytes.word("home") || last4 == Bytes.word("sers") || last4 == Bytes.word("mail") else { return }
         let directoryStart: Int
         if Bytes.endsWith(p, slash, "home") {
             directoryStart = slash - 4

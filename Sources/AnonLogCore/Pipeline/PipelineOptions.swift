@@ -19,6 +19,8 @@ public struct PipelineOptions: Sendable {
     public init(threads: Int = 0, chunkSize: Int = 1 << 20, inputFormat: CompressionFormat? = nil,
                 outputFormat: CompressionFormat? = nil, level: Int? = nil, plan: ActionPlan,
                 detection: DetectionConfig = DetectionConfig()) {
+        var detection = detection
+        detection.types.formIntersection(plan.changedTypes)
         self.detection = detection
         self.threads = threads > 0 ? threads : Pipeline.coreCount
         self.chunkSize = max(1, chunkSize)

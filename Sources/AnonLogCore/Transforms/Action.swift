@@ -49,6 +49,9 @@ public struct ActionPlan: Sendable, Equatable {
         }
     }
 
+    /// The types whose matches change; `keep` types need not be looked for at all.
+    public var changedTypes: Set<DetectionType> { Set(DetectionType.allCases.filter { self[$0] != .keep }) }
+
     /// The action for `type`.
     @inline(__always)
     public subscript(type: DetectionType) -> Action { actions[type.rawValue] }
