@@ -16,7 +16,7 @@ struct AnonLogCommand: ParsableCommand {
             file), 3 internal fault. A closed pipe on stdout ends quietly with 0.
             """,
         version: "0.1.0",
-        subcommands: [Filter.self],
+        subcommands: [Filter.self, ScanCommand.self],
         defaultSubcommand: Filter.self
     )
 
@@ -29,6 +29,8 @@ struct AnonLogCommand: ParsableCommand {
         } catch let error as AnonLogError {
             if error.kind != .brokenPipe { printError(error.message) }
             Glibc.exit(error.exitCode)
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -25,8 +25,11 @@ final class ChunkSlot: @unchecked Sendable {
     var result = RewriteResult(outputFrom: 0, coveredUntil: 0, counts: TypeCounts())
     /// CRC-32 of `output` (gzip only).
     var crc: UInt32 = 0
+    /// What a scan found in the chunk (scan mode only).
+    let findings: FindingList
 
-    init(chunkSize: Int) {
+    init(chunkSize: Int, keepRaw: Bool = false) {
+        findings = FindingList(keepRaw: keepRaw)
         input = ChunkBuffer(capacity: chunkSize + 2 * Pipeline.lookaround + 64)
         output = ChunkBuffer(capacity: chunkSize + 1024)
     }

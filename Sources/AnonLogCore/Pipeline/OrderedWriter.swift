@@ -1,7 +1,12 @@
 /// The writer's bookkeeping: puts finished chunks back in input order, checks each seam,
 /// feeds the encoder, and counts.
 struct OrderedWriter {
-    private let encoder: StreamEncoder
+    /// Where rewritten bytes go; nil in scan mode, where findings are reported instead.
+    private let encoder: StreamEncoder?
+    /// 1-based number of the line the next chunk starts in (scan mode).
+    private var line = 1
+    /// Absolute offset where that line starts (scan mode).
+    private var lineStart = 0
     private var seamRewriter: ChunkRewriter
     private var rewritten: [Int: ChunkSlot] = [:]
     private var compressed: [Int: ChunkSlot] = [:]
@@ -18,7 +23,7 @@ struct OrderedWriter {
     /// Counts so far.
     private(set) var stats = PipelineStats()
 
-    init(encoder: StreamEncoder, rewriter: ChunkRewriter) {
+    init(encoder: StreamEncoder?, rewriter: ChunkRewriter) {
         self.encoder = encoder
         self.seamRewriter = rewriter
     }
@@ -28,13 +33,19 @@ struct OrderedWriter {
 
     /// Takes a rewritten chunk; for every chunk now in order, checks its seam and either writes
     /// it (then `release`s the slot) or passes it on for compression.
-    mutating func accept(rewritten slot: ChunkSlot, next release: (ChunkSlot) -> Void) throws {
+    mutating func accept(rewritten slot: ChunkSlot, report: ([Finding]) -> Void, next release: (ChunkSlot) -> Void) throws {
         rewritten[slot.sequence] = slot
         while let slot = rewritten.removeValue(forKey: nextRewritten) {
             nextRewritten += 1
             checkSeam(slot)
             stats.counts.add(slot.result.counts)
             let output = UnsafeRawBufferPointer(start: slot.output.base, count: slot.output.count)
+            guard let encoder else {
+                report(number(slot))
+                nextWritten += 1
+                release(slot)
+                continue
+            }
             if encoder.compressesInWorkers {
                 slot.dictionary.count = 0
                 slot.dictionary.append(UnsafeRawBufferPointer(start: outputTail.base, count: outputTail.count))
@@ -53,7 +64,7 @@ struct OrderedWriter {
         while let slot = compressed.removeValue(forKey: nextWritten) {
             nextWritten += 1
             let bytes = UnsafeRawBufferPointer(start: slot.compressed.base, count: slot.compressed.count)
-            try encoder.writeCompressed(CompressedPiece(bytes: bytes, crc: slot.crc, length: slot.output.count))
+            try encoder?.writeCompressed(CompressedPiece(bytes: bytes, crc: slot.crc, length: slot.output.count))
             release(slot)
         }
     }
@@ -66,11 +77,29 @@ struct OrderedWriter {
             stats.seamReruns += 1
             slot.output.count = 0
             let startAt = expected - slot.windowStart
+            let scanning = encoder == nil
             slot.result = slot.withWindow {
-                seamRewriter.rewrite(window: $0, body: slot.body, startAt: startAt, into: slot.output)
+                seamRewriter.rewrite(window: $0, body: slot.body, startAt: startAt, into: scanning ? nil : slot.output,
+                                     findings: scanning ? slot.findings : nil)
             }
         }
         covered = max(covered, slot.windowStart + slot.result.coveredUntil)
+    }
+
+    /// Gives the chunk's findings their line and column numbers and advances the line count.
+    private mutating func number(_ slot: ChunkSlot) -> [Finding] {
+        let list = slot.findings
+        var numbered: [Finding] = []
+        numbered.reserveCapacity(list.pending.count)
+        for item in list.pending {
+            let start = slot.windowStart + item.windowOffset
+            let itemLineStart = item.lineStart.map { slot.windowStart + $0 } ?? lineStart
+            numbered.append(Finding(line: line + item.lineInChunk, column: start - itemLineStart + 1, length: item.length,
+                                    type: item.type, masked: item.masked, raw: item.raw))
+        }
+        line += list.newlines
+        if let last = list.lastLineStart { lineStart = slot.windowStart + last }
+        return numbered
     }
 
     /// Keeps the last 32 KiB of output written so far.

@@ -56,7 +56,7 @@ public struct Pipeline: Sendable {
         let format = options.outputFormat ?? reader.firstFormat
         let output = OutputFile(fd: outputDescriptor, name: outputName)
         let encoder = try makeEncoder(format, output: output)
-        var stats = try drive(reader: reader, encoder: encoder)
+        var stats = try drive(reader: reader, encoder: encoder, keepRaw: false) { _ in }
         try encoder.finish()
         stats.rawBytesIn = reader.rawBytesRead
         stats.decodedBytes = reader.decodedBytes
@@ -64,6 +64,19 @@ public struct Pipeline: Sendable {
         stats.outputFormat = format
         stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return stats
+    }
+
+    /// Scans the inputs (concatenated) and returns what was found, in input order, with line
+    /// and column numbers; nothing is written.
+    public func scan(inputs: [String], keepRaw: Bool = false) throws -> (findings: [Finding], stats: PipelineStats) {
+        let started = DispatchTime.now()
+        let reader = try ChunkReader(paths: inputs, options: options)
+        var findings: [Finding] = []
+        var stats = try drive(reader: reader, encoder: nil, keepRaw: keepRaw) { findings.append(contentsOf: $0) }
+        stats.rawBytesIn = reader.rawBytesRead
+        stats.decodedBytes = reader.decodedBytes
+        stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return (findings, stats)
     }
 
     /// The format the first of `inputs` would be read as (for keeping a file's format).
@@ -95,15 +108,17 @@ public struct Pipeline: Sendable {
     }
 
     /// Starts the reader and the workers and runs the ordered writer on this thread.
-    private func drive(reader: ChunkReader, encoder: StreamEncoder) throws -> PipelineStats {
+    private func drive(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool,
+                       report: ([Finding]) -> Void) throws -> PipelineStats {
         let threads = options.threads
         let pool = BlockingQueue<ChunkSlot>()
-        for _ in 0..<(2 * threads + 4) { pool.push(ChunkSlot(chunkSize: options.chunkSize)) }
+        for _ in 0..<(2 * threads + 4) { pool.push(ChunkSlot(chunkSize: options.chunkSize, keepRaw: keepRaw)) }
         let jobs = BlockingQueue<Job>()
         let done = BlockingQueue<Done>()
         let running = DispatchGroup()
         let options = self.options
-        let compressing = encoder.compressesInWorkers
+        let compressing = encoder?.compressesInWorkers ?? false
+        let scanning = encoder == nil
         let level = options.level ?? CompressionFormat.gzip.defaultLevel
 
         let readerBox = UncheckedBox(reader)
@@ -142,7 +157,10 @@ public struct Pipeline: Sendable {
                     switch job {
                     case .rewrite(let slot):
                         slot.output.count = 0
-                        slot.result = slot.withWindow { rewriter.rewrite(window: $0, body: slot.body, into: slot.output) }
+                        slot.result = slot.withWindow {
+                            rewriter.rewrite(window: $0, body: slot.body, into: scanning ? nil : slot.output,
+                                             findings: scanning ? slot.findings : nil)
+                        }
                         done.push(.rewritten(slot))
                     case .compress(let slot):
                         slot.crc = slot.output.withBytes { output in
@@ -162,7 +180,7 @@ public struct Pipeline: Sendable {
             do {
                 switch message {
                 case .rewritten(let slot):
-                    try writer.accept(rewritten: slot) { ready in
+                    try writer.accept(rewritten: slot, report: report) { ready in
                         if compressing { jobs.push(.compress(ready)) } else { pool.push(ready) }
                     }
                 case .compressed(let slot):

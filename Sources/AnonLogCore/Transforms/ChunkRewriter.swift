@@ -33,8 +33,11 @@ public struct ChunkRewriter: Sendable {
     ///   means "infer it": a match starting before the body and reaching into it is assumed to
     ///   have been written by the previous chunk. The pipeline checks that inference against
     ///   the previous chunk's `coveredUntil` and calls again with `startAt` when it was wrong.
+    /// - Parameter findings: when given (scan mode), each owned match is also recorded there,
+    ///   masked, with its line position, and the body's newlines are counted.
     public mutating func rewrite(
-        window: UnsafeRawBufferPointer, body: Range<Int>, startAt: Int? = nil, into out: ChunkBuffer
+        window: UnsafeRawBufferPointer, body: Range<Int>, startAt: Int? = nil, into out: ChunkBuffer?,
+        findings: FindingList? = nil
     ) -> RewriteResult {
         var counts = TypeCounts()
         guard let base = window.baseAddress else {
@@ -42,6 +45,7 @@ public struct ChunkRewriter: Sendable {
         }
         // A window without lookbehind starts the stream, so it starts a line.
         scanner.scan(window, startsLine: body.lowerBound == 0)
+        findings?.start(at: startAt ?? body.lowerBound)
         var position = startAt ?? body.lowerBound
         let outputFrom: Int
         var spanIndex = 0
@@ -55,16 +59,20 @@ public struct ChunkRewriter: Sendable {
         while spanIndex < spans.count {
             let span = spans[spanIndex]
             if span.start >= body.upperBound { break }
-            out.append(base + position, span.start - position)
-            Replacement.write(span, of: base, action: plan[span.type], into: out)
+            if let out {
+                out.append(base + position, span.start - position)
+                Replacement.write(span, of: base, action: plan[span.type], into: out)
+            }
+            findings?.record(span, in: window)
             counts[span.type] += 1
             position = span.end
             spanIndex += 1
         }
         if position < body.upperBound {
-            out.append(base + position, body.upperBound - position)
+            out?.append(base + position, body.upperBound - position)
             position = body.upperBound
         }
+        findings?.finishLines(in: window, upTo: body.upperBound)
         return RewriteResult(outputFrom: outputFrom, coveredUntil: position, counts: counts)
     }
 }

@@ -1,0 +1,150 @@
+import AnonLogCore
+import Foundation
+
+/// Prints `scan` results: one line (or JSON object) per finding in path and line order, then a
+/// summary; errors go to stderr, one line each.
+struct ScanReport {
+    enum Format { case text, json, count }
+
+    let reports: [FileReport]
+    let walkErrors: [String]
+    let showValues: Bool
+
+    /// Prints everything; returns the totals that decide the exit status.
+    func print(format: Format) -> (findings: Int, errors: Int) {
+        var out = OutputBuffer()
+        var counts = [DetectionType: Int]()
+        var filesWithFindings = 0, bytes = 0, skippedBinary = 0, skippedLarge = 0, scanned = 0
+        var errors = walkErrors
+        for report in reports {
+            if let error = report.error {
+                errors.append(error)
+                continue
+            }
+            if report.skippedBinary { skippedBinary += 1; continue }
+            if report.skippedTooLarge { skippedLarge += 1; continue }
+            scanned += 1
+            bytes += report.bytes
+            if !report.findings.isEmpty { filesWithFindings += 1 }
+            var fileCounts = [DetectionType: Int]()
+            for finding in report.findings {
+                counts[finding.type, default: 0] += 1
+                fileCounts[finding.type, default: 0] += 1
+                switch format {
+                case .text:
+                    var line = "\(report.path):\(finding.line):\(finding.column): \(finding.type) \(finding.masked)"
+                    if showValues, let raw = finding.raw { line += " \(raw)" }
+                    out.line(line)
+                case .json:
+                    var object = "{\"path\":\(JSON.string(report.path)),\"line\":\(finding.line),\"column\":\(finding.column),"
+                        + "\"length\":\(finding.length),\"type\":\"\(finding.type)\",\"masked\":\(JSON.string(finding.masked))"
+                    if showValues, let raw = finding.raw { object += ",\"value\":\(JSON.string(raw))" }
+                    out.line(object + "}")
+                case .count:
+                    break
+                }
+            }
+            if format == .count && !report.findings.isEmpty {
+                out.line("\(report.path): \(report.findings.count) (\(Self.describe(fileCounts)))")
+            }
+        }
+        for error in errors { writeToStderr("anonlog: \(error)\n") }
+        let total = counts.values.reduce(0, +)
+        switch format {
+        case .json:
+            let typeCounts = DetectionType.allCases.map { "\"\($0)\":\(counts[$0, default: 0])" }.joined(separator: ",")
+            out.line("{\"summary\":{\"findings\":\(total),\"counts\":{\(typeCounts)},\"files\":\(scanned),"
+                + "\"files_with_findings\":\(filesWithFindings),\"bytes\":\(bytes),\"errors\":\(errors.count),"
+                + "\"skipped_binary\":\(skippedBinary),\"skipped_too_large\":\(skippedLarge)}}")
+        case .text, .count:
+            var summary = "summary: \(total) finding\(total == 1 ? "" : "s")"
+            if total > 0 { summary += " (\(Self.describe(counts)))" }
+            summary += " in \(filesWithFindings) of \(scanned) file\(scanned == 1 ? "" : "s"), \(bytes) bytes scanned"
+            if skippedBinary > 0 { summary += "; \(skippedBinary) binary file\(skippedBinary == 1 ? "" : "s") skipped" }
+            if skippedLarge > 0 { summary += "; \(skippedLarge) over --max-filesize skipped" }
+            if !errors.isEmpty { summary += "; \(errors.count) error\(errors.count == 1 ? "" : "s")" }
+            out.line(summary)
+        }
+        out.flush()
+        return (total, errors.count)
+    }
+
+    static func describe(_ counts: [DetectionType: Int]) -> String {
+        DetectionType.allCases.compactMap { type in counts[type].map { "\(type) \($0)" } }.joined(separator: ", ")
+    }
+}
+
+/// Buffers stdout lines and writes them in large blocks.
+struct OutputBuffer {
+    private var bytes: [UInt8] = []
+
+    mutating func line(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count > 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { break }
+            offset += n
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// JSON string literals, escaping quotes, backslashes and control characters; bytes that are
+/// not UTF-8 become U+FFFD (paths are not guaranteed UTF-8).
+enum JSON {
+    static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    result += String(format: "\\u%04x", scalar.value)
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// The progress line on stderr (files, bytes, MB/s), only when stderr is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    // Guarded by `lock`: scan workers report from several threads.
+    private let lock = NSLock()
+    private let enabled: Bool
+    private let started = Date()
+    private var lastPrinted = Date.distantPast
+    private var printed = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(files: Int, bytes: Int) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastPrinted) > 0.5, now.timeIntervalSince(started) > 1 else { return }
+        lastPrinted = now
+        printed = true
+        let rate = Double(bytes) / 1e6 / max(0.001, now.timeIntervalSince(started))
+        writeToStderr(String(format: "\r\u{1B}[Kanonlog scan: %d files, %.1f MB, %.0f MB/s", files, Double(bytes) / 1e6, rate))
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if printed { writeToStderr("\r\u{1B}[K") }
+    }
+}
