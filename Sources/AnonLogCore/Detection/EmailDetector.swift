@@ -32,10 +32,10 @@ enum EmailDetector {
             guard i + 1 < n, p[i] == UInt8(ascii: "."), ByteClass.isAlnum(p[i + 1]) else { break }
             i += 1
         }
-        resume = max(resume, end)
         guard labels >= 2, lastLabelAllLetters, end - lastLabelStart >= 2 else { return nil }
         if end < n && (p[end] == UInt8(ascii: "_") || p[end] == UInt8(ascii: "@")) { return nil }
         if isInvalidTLD(p, lastLabelStart, end) { return nil }
+        resume = max(resume, end)
         return Span(start: start, end: end, type: .email)
     }
 

@@ -6,8 +6,9 @@
 enum IPv4Detector {
     /// Tries to match an address whose first dot is at `dot`.
     ///
-    /// Returns the span, or nil; `resume` is set to the position from which the caller may
-    /// continue looking for candidates without missing a match (never before `dot + 1`).
+    /// Returns the span, or nil; `resume` is set past a match, and to `dot + 1` after a
+    /// rejection: skipping a rejected run could hide a match inside it (a personnummer in
+    /// `v1.2.3.4.x.8507099805`), which the brute-force property test catches.
     /// The cheap structural checks come first: most candidates are version numbers that fail
     /// on an octet, and never reach the context checks.
     @inline(__always)
@@ -16,25 +17,20 @@ enum IPv4Detector {
         var start = dot
         while start > 0 && dot - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
         guard dot - start <= 3 else { return nil }
-        guard let quadEnd = matchQuad(p, count: n, start: start, resume: &resume) else { return nil }
+        var ignored = 0
+        guard let quadEnd = matchQuad(p, count: n, start: start, resume: &ignored) else { return nil }
         let i = quadEnd
         // The byte after must not extend the token or the dotted run.
         if i < n {
             let after = p[i]
-            if ByteClass.isLetter(after) || after == UInt8(ascii: "_") {
-                resume = i
-                return nil
-            }
-            if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) {
-                resume = skipDottedRun(p, count: n, from: i)
-                return nil
-            }
+            if ByteClass.isLetter(after) || after == UInt8(ascii: "_") { return nil }
+            if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) { return nil }
         }
         if start > 0 {
             let before = p[start - 1]
-            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { resume = i; return nil }
-            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { resume = i; return nil }
-            if before == UInt8(ascii: "/") && followsProductToken(p, slash: start - 1) { resume = i; return nil }
+            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { return nil }
+            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { return nil }
+            if before == UInt8(ascii: "/") && followsProductToken(p, slash: start - 1) { return nil }
         }
         resume = i
         return Span(start: start, end: i, type: .ipv4)
@@ -97,12 +93,5 @@ enum IPv4Detector {
         let b = p[k - 1]
         return b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "(")
             || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
-    }
-
-    /// The end of a run of alphanumerics and dots starting at `from`, so it is rejected once.
-    private static func skipDottedRun(_ p: UnsafePointer<UInt8>, count n: Int, from: Int) -> Int {
-        var i = from
-        while i < n && (ByteClass.isAlnum(p[i]) || p[i] == UInt8(ascii: ".")) { i += 1 }
-        return i
     }
 }

@@ -57,7 +57,6 @@ enum IPv6Detector {
             }
             if !(i + 1 < n && p[i] == UInt8(ascii: ":")) { break }
         }
-        resume = max(resume, end)
         guard compressed ? (groups <= 7 && groups >= 1) : groups == 8 else { return nil }
         if end < n {
             let after = p[end]
@@ -65,6 +64,7 @@ enum IPv6Detector {
             if after == UInt8(ascii: ".") && end + 1 < n && ByteClass.isAlnum(p[end + 1]) { return nil }
             if after == UInt8(ascii: ":") && end + 1 < n && isHex(p[end + 1]) && !compressed { return nil }
         }
+        resume = max(resume, end)
         return Span(start: start, end: end, type: .ipv6)
     }
 

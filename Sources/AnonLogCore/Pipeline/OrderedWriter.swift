@@ -80,7 +80,7 @@ struct OrderedWriter {
             let scanning = encoder == nil
             slot.result = slot.withWindow {
                 seamRewriter.rewrite(window: $0, body: slot.body, startAt: startAt, into: scanning ? nil : slot.output,
-                                     findings: scanning ? slot.findings : nil)
+                                     findings: scanning ? slot.findings : nil, windowStartsStream: slot.windowStart == 0)
             }
         }
         covered = max(covered, slot.windowStart + slot.result.coveredUntil)

@@ -159,7 +159,7 @@ public struct Pipeline: Sendable {
                         slot.output.count = 0
                         slot.result = slot.withWindow {
                             rewriter.rewrite(window: $0, body: slot.body, into: scanning ? nil : slot.output,
-                                             findings: scanning ? slot.findings : nil)
+                                             findings: scanning ? slot.findings : nil, windowStartsStream: slot.windowStart == 0)
                         }
                         done.push(.rewritten(slot))
                     case .compress(let slot):

@@ -33,18 +33,20 @@ public struct ChunkRewriter: Sendable {
     ///   means "infer it": a match starting before the body and reaching into it is assumed to
     ///   have been written by the previous chunk. The pipeline checks that inference against
     ///   the previous chunk's `coveredUntil` and calls again with `startAt` when it was wrong.
+    /// - Parameter windowStartsStream: whether the window's first byte is the stream's first
+    ///   (so it starts a line); by default, when there is no lookbehind.
     /// - Parameter findings: when given (scan mode), each owned match is also recorded there,
     ///   masked, with its line position, and the body's newlines are counted.
     public mutating func rewrite(
         window: UnsafeRawBufferPointer, body: Range<Int>, startAt: Int? = nil, into out: ChunkBuffer?,
-        findings: FindingList? = nil
+        findings: FindingList? = nil, windowStartsStream: Bool? = nil
     ) -> RewriteResult {
         var counts = TypeCounts()
         guard let base = window.baseAddress else {
             return RewriteResult(outputFrom: body.lowerBound, coveredUntil: body.upperBound, counts: counts)
         }
-        // A window without lookbehind starts the stream, so it starts a line.
-        scanner.scan(window, startsLine: body.lowerBound == 0)
+        // A window at the stream's start starts a line (without lookbehind it must be there).
+        scanner.scan(window, startsLine: windowStartsStream ?? (body.lowerBound == 0))
         findings?.start(at: startAt ?? body.lowerBound)
         var position = startAt ?? body.lowerBound
         let outputFrom: Int

@@ -1,0 +1,133 @@
+// Micro-benchmarks of the detection hot path: `Scanner.scan` and `ChunkRewriter.rewrite` over
+// one 1 MiB chunk per iteration, with the scanner's span array and the output `ChunkBuffer`
+// reused across iterations as the pipeline's workers reuse them. After the warm-up iterations
+// have grown those buffers to their working size, a chunk must cost 0 mallocs: nothing may
+// allocate per match. `mallocCountTotal` is counted by package-benchmark's malloc interposer.
+
+import AnonLogCore
+import Benchmark
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fixed "today", so the century of 10-digit personnummer, and so the match counts, never drift.
+let detection = DetectionConfig(today: CalendarDay(year: 2026, month: 11, day: 26))
+
+/// One benchmark's state, built at registration and filled in `setup` (outside the measurement):
+/// the chunk in a 64-byte-aligned buffer, a scanner and a rewriter whose buffers are reused.
+final class Fixture: @unchecked Sendable {
+    private let source: @Sendable () -> [UInt8]
+    private(set) var window = UnsafeRawBufferPointer(start: nil, count: 0)
+    var scanner = Scanner(config: detection)
+    var rewriter = ChunkRewriter(plan: try! ActionPlan(profile: .redact), detection: detection)
+    /// Deliberately small: the warm-up iterations grow it to the chunk's output size.
+    let out = ChunkBuffer(capacity: 4096)
+
+    init(_ source: @escaping @Sendable () -> [UInt8]) {
+        self.source = source
+    }
+
+    /// Copies the chunk into place (once per process).
+    func prepare() {
+        guard window.baseAddress == nil else { return }
+        let bytes = source()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
+        buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+        window = UnsafeRawBufferPointer(buffer)
+    }
+
+    /// Spans per type of one scan (setup only: allocates).
+    func countsByType() -> [DetectionType: Int] {
+        var probe = Scanner(config: detection)
+        probe.scan(window, startsLine: true)
+        var counts: [DetectionType: Int] = [:]
+        for span in probe.spans { counts[span.type, default: 0] += 1 }
+        return counts
+    }
+
+    /// With ANONLOG_BENCH_VERBOSE set, prints the chunk's match counts to stderr.
+    func describe(_ name: String) {
+        guard getenv("ANONLOG_BENCH_VERBOSE") != nil else { return }
+        let counts = countsByType()
+        let text = DetectionType.allCases.map { "\($0)=\(counts[$0, default: 0])" }.joined(separator: " ")
+        fputs("\(name): \(window.count) bytes, spans \(text)\n", stderr)
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        // Enough for the span array (reserved 4096) and the ChunkBuffer (4 KiB) to reach their
+        // working size; the warm-up is not measured.
+        warmupIterations: 10,
+        scalingFactor: .one,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000,
+        // Tolerance 0 for mallocs, used by `benchmark thresholds check` against the p90 values
+        // in Thresholds/ScannerBenchmark.*.p90.json (all 0) and by `baseline check`.
+        thresholds: [.mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict)]
+    )
+
+    // MARK: Access log (scripts/gen-corpus --size 1M --seed 1), all types.
+
+    let access = Fixture { accessLogChunk }
+
+    Benchmark("scan-access-1MiB") { benchmark in
+        for _ in benchmark.scaledIterations {
+            access.scanner.scan(access.window, startsLine: true)
+            blackHole(access.scanner.spans.count)
+        }
+    } setup: {
+        access.prepare()
+        access.describe("access")
+    }
+
+    Benchmark("rewrite-redact-access-1MiB") { benchmark in
+        let body = 0..<access.window.count
+        for _ in benchmark.scaledIterations {
+            access.out.count = 0
+            let result = access.rewriter.rewrite(window: access.window, body: body, into: access.out)
+            blackHole(result)
+        }
+    } setup: {
+        access.prepare()
+    }
+
+    // MARK: App log, an e-mail and a personnummer on every line.
+
+    let app = Fixture { appLog.bytes }
+
+    /// Fails the run unless the scanner finds exactly the e-mails and personnummer written.
+    let checkAppLog: @Sendable () -> Void = {
+        let counts = app.countsByType()
+        precondition(counts[.personnummer, default: 0] == appLog.personnummer,
+                     "app log: \(counts[.personnummer, default: 0]) personnummer found, \(appLog.personnummer) written")
+        precondition(counts[.email, default: 0] == appLog.emails,
+                     "app log: \(counts[.email, default: 0]) e-mails found, \(appLog.emails) written")
+    }
+
+    Benchmark("scan-applog-pnr-email-1MiB") { benchmark in
+        for _ in benchmark.scaledIterations {
+            app.scanner.scan(app.window, startsLine: true)
+            blackHole(app.scanner.spans.count)
+        }
+    } setup: {
+        app.prepare()
+        checkAppLog()
+        app.describe("applog")
+    }
+
+    Benchmark("rewrite-redact-applog-pnr-email-1MiB") { benchmark in
+        let body = 0..<app.window.count
+        for _ in benchmark.scaledIterations {
+            app.out.count = 0
+            let result = app.rewriter.rewrite(window: app.window, body: body, into: app.out)
+            blackHole(result)
+        }
+    } setup: {
+        app.prepare()
+    }
+}

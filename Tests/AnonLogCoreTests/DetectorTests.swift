@@ -1,0 +1,152 @@
+import AnonLogCore
+import Foundation
+import Testing
+
+/// Every row of SPEC.md's "What it detects" table, with its traps. Each case is checked on
+/// the whole input and again through the chunk pipeline cut at tiny chunk sizes, where every
+/// match straddles some cut.
+@Suite struct DetectorTests {
+    static let today = CalendarDay(year: 2026, month: 11, day: 26)
+
+    /// The (matched text, type) pairs the scanner finds in `input`.
+    static func found(_ input: String, config: DetectionConfig = DetectionConfig(today: today)) -> [String] {
+        var scanner = Scanner(config: config)
+        let bytes = Array(input.utf8)
+        return bytes.withUnsafeBytes { raw in
+            scanner.scan(raw)
+            return scanner.spans.map { "\($0.type):" + String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+        }
+    }
+
+    /// The same through the pipeline's scan mode at several chunk sizes.
+    static func foundInChunks(_ input: String, chunkSize: Int, config: DetectionConfig = DetectionConfig(today: today)) throws -> [String] {
+        let directory = try TestSupport.makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("in").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(input.utf8))
+        let options = PipelineOptions(threads: 2, chunkSize: chunkSize, plan: TestSupport.redactPlan, detection: config)
+        let (findings, _) = try Pipeline(options: options).scan(inputs: [path], keepRaw: true)
+        return findings.map { "\($0.type):\($0.raw ?? "")" }
+    }
+
+    static func check(_ input: String, _ expected: [String], config: DetectionConfig = DetectionConfig(today: today)) throws {
+        #expect(found(input, config: config) == expected, "whole input: \(input)")
+        for chunkSize in [1, 4, 9] {
+            #expect(try foundInChunks(input, chunkSize: chunkSize, config: config) == expected, "chunk size \(chunkSize): \(input)")
+        }
+    }
+
+    @Test(arguments: [
+        ("2001:db8::1", ["ipv6:2001:db8::1"]),
+        ("[2001:db8::1]:443", ["ipv6:2001:db8::1"]),
+        ("fe80::1%eth0 up", ["ipv6:fe80::1"]),
+        ("::ffff:192.0.2.1", ["ipv6:::ffff:192.0.2.1"]),
+        ("64:ff9b::192.0.2.1", ["ipv6:64:ff9b::192.0.2.1"]),
+        ("2001:0DB8:0000:0000:0000:FF00:0042:8329", ["ipv6:2001:0DB8:0000:0000:0000:FF00:0042:8329"]),
+        ("::1 and 1::", ["ipv6:::1", "ipv6:1::"]),
+        ("http://[2a02:db3c::90fc]/x", ["ipv6:2a02:db3c::90fc"]),
+        ("mac 00:1a:2b:3c:4d:5e", []),
+        ("at 10:00:01 today", []),
+        ("std::vector<int>", []),
+        ("hash deadbeefcafebabe", []),
+        ("uuid 123e4567-e89b-12d3-a456-426614174000", []),
+        ("[26/Nov/2026:11:37:17 +0100]", []),
+        ("a bare :: alone", []),
+        ("1:2:3:4:5:6:7", []),
+        ("1:2:3:4:5:6:7:8:9", []),
+    ])
+    func ipv6(input: String, expected: [String]) throws { try Self.check(input, expected) }
+
+    @Test(arguments: [
+        ("mail anna@example.se now", ["email:anna@example.se"]),
+        ("<Anna.Svensson+tag@Mail.Example.CO.UK>", ["email:Anna.Svensson+tag@Mail.Example.CO.UK"]),
+        ("/?email=erik.l%40example.com&x=1", ["email:erik.l%40example.com"]),
+        ("end anna@example.se.", ["email:anna@example.se"]),
+        ("pseudonym abcdef@anon.invalid", []),
+        ("no tld anna@localhost", []),
+        ("digits tld a@b.123", []),
+        ("git@github.com:x/y", ["email:git@github.com"]),
+        ("user=anna@example.se", ["email:anna@example.se"]),
+        ("@ alone, a@ and @b.se", []),
+    ])
+    func email(input: String, expected: [String]) throws { try Self.check(input, expected) }
+
+    @Test(arguments: [
+        // Every written form of one number.
+        ("pnr 850709-9805", ["personnummer:850709-9805"]),
+        ("pnr 19850709-9805", ["personnummer:19850709-9805"]),
+        ("pnr 8507099805", ["personnummer:8507099805"]),
+        ("pnr 198507099805", ["personnummer:198507099805"]),
+        ("pnr 121212+1212", ["personnummer:121212+1212"]),
+        ("pnr 19121212+1212", ["personnummer:19121212+1212"]),
+        // Leap day: 2000-02-29 exists, 1900-02-29 does not (a '+' puts 000229 in 1900).
+        ("pnr 000229-2381", ["personnummer:000229-2381"]),
+        ("pnr 000229+2381", []),
+        // Samordningsnummer: day + 60.
+        ("pnr 850769-9802", ["personnummer:850769-9802"]),
+        // Traps: wrong check digit, serial 000, impossible dates, orgnr, longer runs.
+        ("pnr 850709-9806", []),
+        ("pnr 850709-0007", []),
+        ("pnr 851309-9800", []),
+        ("pnr 850732-9804", []),
+        ("org 556703-7485", []),
+        ("order 98507099805", []),
+        ("id 1985070998051", []),
+        ("v1.8507099805", []),
+        ("x8507099805", []),
+    ])
+    func personnummer(input: String, expected: [String]) throws { try Self.check(input, expected) }
+
+    @Test func organisationsnummerOnlyWhenAsked() throws {
+        let config = DetectionConfig(today: Self.today, matchOrganisationsnummer: true)
+        try Self.check("org 556703-7485", ["personnummer:556703-7485"], config: config)
+    }
+
+    @Test func centuryComesFromTodayAndTheSeparator() throws {
+        // 261201 is in the future on 2026-11-26, so it is 1926; with '+' it is 1826.
+        let later = DetectionConfig(today: CalendarDay(year: 2027, month: 1, day: 1))
+        #expect(Self.found("010229-1230", config: later).isEmpty)   // 2001-02-29 does not exist
+    }
+
+    @Test(arguments: [
+        ("192.0.2.1 - alice [26/Nov/2026:11:37:17 +0100] \"GET / HTTP/1.1\" 200 5", ["ipv4:192.0.2.1", "username:alice"]),
+        ("192.0.2.1 bob - [26/Nov/2026:11:37:17 +0100] \"GET / HTTP/1.1\" 200 5", ["ipv4:192.0.2.1", "username:bob"]),
+        ("192.0.2.1 - - [26/Nov/2026:11:37:17 +0100] \"GET / HTTP/1.1\" 200 5", ["ipv4:192.0.2.1"]),
+        ("sshd[1]: Accepted password for erik from 192.0.2.3 port 22 ssh2", ["username:erik", "ipv4:192.0.2.3"]),
+        ("sshd[1]: Accepted publickey for erik from 192.0.2.3 port 22 ssh2", ["username:erik", "ipv4:192.0.2.3"]),
+        ("sshd[1]: Failed password for invalid user frida from 192.0.2.3 port 22 ssh2", ["username:frida", "ipv4:192.0.2.3"]),
+        ("sshd[1]: Invalid user gustav from 192.0.2.3 port 22", ["username:gustav", "ipv4:192.0.2.3"]),
+        ("sshd[1]: Connection closed by invalid user gustav 192.0.2.3 port 22 [preauth]", ["ipv4:192.0.2.3"]),
+        ("pam_unix(sshd:session): session opened for user hanna(uid=1000) by (uid=0)", ["username:hanna"]),
+        ("pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)", []),
+        ("sudo:    ivar : TTY=pts/0 ; PWD=/home/ivar ; USER=root ; COMMAND=/bin/ls", ["username:ivar", "username:ivar"]),
+        ("imap-login: Login: user=<jonas>, method=PLAIN", ["username:jonas"]),
+        ("sasl_method=PLAIN, sasl_username=karin", ["username:karin"]),
+        ("pam_unix(su:auth): authentication failure; logname=lena uid=1000 ruser=lena", ["username:lena", "username:lena"]),
+        ("GET /login?user=maja&login=nils&username=olle HTTP/1.1", ["username:maja", "username:nils", "username:olle"]),
+        ("{\"user\": \"per\", \"owner\":\"quinn\", \"login\": \"root\", \"name\": \"x\"}", ["username:per", "username:quinn"]),
+        ("cd /home/rut/docs; ls /Users/sara; cat /var/mail/tor", ["username:rut", "username:sara", "username:tor"]),
+        ("GET /~ulf/index.html HTTP/1.1", ["username:ulf"]),
+        ("-rw-r--r-- 1 vera staff 1234 Nov 26 11:37 notes.txt", ["username:vera"]),
+        ("-rw-r--r-- wilma/wilma 1234 2026-11-26 11:37 home/wilma/notes.txt", ["username:wilma", "username:wilma", "username:wilma"]),
+        ("drwxr-xr-x root/root 0 2026-11-26 11:37 etc/", []),
+        ("user=u-abcdefghijkl and user=-", []),
+    ])
+    func username(input: String, expected: [String]) throws { try Self.check(input, expected) }
+
+    @Test func usersFileMatchesEveryWord() throws {
+        let config = DetectionConfig(today: Self.today, knownUsers: NameSet(["xenia", "yngve"]))
+        try Self.check("xenia wrote to yngve; xeniax and root stay", ["username:xenia", "username:yngve"], config: config)
+    }
+
+    @Test func keepUsersIsConfigurable() throws {
+        let config = DetectionConfig(today: Self.today, keptUsers: NameSet(["erik"]))
+        try Self.check("Accepted password for erik from 192.0.2.3 port 22", ["ipv4:192.0.2.3"], config: config)
+        try Self.check("Accepted password for root from 192.0.2.3 port 22", ["username:root", "ipv4:192.0.2.3"], config: config)
+    }
+
+    @Test func ipv4InsideIPv6BelongsToIPv6AndEmailWinsOverUsername() throws {
+        try Self.check("x ::ffff:10.0.0.1 y", ["ipv6:::ffff:10.0.0.1"])
+        try Self.check("192.0.2.1 - anna@example.se [26/Nov/2026:11:37:17 +0100] \"GET /\"", ["ipv4:192.0.2.1", "email:anna@example.se"])
+    }
+}

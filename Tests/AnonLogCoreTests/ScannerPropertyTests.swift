@@ -1,0 +1,75 @@
+@testable import AnonLogCore
+import Testing
+
+/// The fast scanner (64-byte masks, candidate filters, skipping past rejected runs) finds
+/// exactly what a brute-force scanner finds that tries every detector at every byte.
+@Suite struct ScannerPropertyTests {
+    static let config: DetectionConfig = {
+        var config = DetectionConfig(today: CalendarDay(year: 2026, month: 11, day: 26))
+        config.types = [.ipv4, .ipv6, .email, .personnummer]
+        return config
+    }()
+
+    /// Tries every detector at every position; no masks, no candidate filters, no skipping.
+    static func bruteForce(_ bytes: [UInt8]) -> [Span] {
+        bytes.withUnsafeBufferPointer { buffer -> [Span] in
+            guard let p = buffer.baseAddress else { return [] }
+            let n = buffer.count
+            var spans: [Span] = []
+            var ignored = 0
+            for i in 0..<n {
+                if p[i] == UInt8(ascii: "."), i > 0, p[i - 1] &- 48 < 10,
+                   let span = IPv4Detector.match(p, count: n, dot: i, resume: &ignored) { spans.append(span) }
+                if p[i] == UInt8(ascii: ":"), let span = IPv6Detector.match(p, count: n, colon: i, resume: &ignored) { spans.append(span) }
+                if p[i] == UInt8(ascii: "@"), let span = EmailDetector.match(p, count: n, at: i, atLength: 1, resume: &ignored) { spans.append(span) }
+                if p[i] == UInt8(ascii: "%"), i + 2 < n, p[i + 1] == UInt8(ascii: "4"), p[i + 2] == UInt8(ascii: "0"),
+                   let span = EmailDetector.match(p, count: n, at: i, atLength: 3, resume: &ignored) { spans.append(span) }
+                if p[i] &- 48 < 10, i == 0 || p[i - 1] &- 48 >= 10,
+                   let span = PersonnummerDetector.match(p, count: n, start: i, config: config, resume: &ignored) { spans.append(span) }
+            }
+            // Same overlap rule as the scanner: the higher-priority type wins.
+            let priority: [DetectionType: Int] = [.email: 5, .ipv6: 4, .personnummer: 3, .ipv4: 2, .username: 1]
+            spans.sort { ($0.start, priority[$1.type]!) < ($1.start, priority[$0.type]!) }
+            var kept: [Span] = []
+            for span in spans {
+                if let last = kept.last, span.start < last.end {
+                    if priority[span.type]! > priority[last.type]! {
+                        while let previous = kept.last, span.start < previous.end { kept.removeLast() }
+                        kept.append(span)
+                    }
+                    continue
+                }
+                kept.append(span)
+            }
+            return kept
+        }
+    }
+
+    static let fragments: [String] = [
+        "1.2.3.4", "10.0.0.255", "256.1.1.1", "01.2.3.4", ".", ":", "::", "::1", "fe80::1", "2001:db8::",
+        "::ffff:", "192.0.2.1", "a", "b", "f", "z", "@", "%40", "anna", "example.se", ".se", "x.", "-", "+",
+        "850709-9805", "8507099805", "19850709", "9805", "000229-2381", "556703-7485", "0", "7", "12", "123456",
+        " ", " ", "\n", "/", "Chrome/", "_", "[", "]", "%", "4", "0.0", "1.1.1.1.1", "deadbeef",
+    ]
+
+    @Test(arguments: 0..<300)
+    func fastScannerEqualsBruteForce(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 1)
+        var text = ""
+        let length = Int.random(in: 1...3000, using: &generator)
+        while text.utf8.count < length { text += Self.fragments.randomElement(using: &generator)! }
+        let bytes = Array(text.utf8)
+        var scanner = Scanner(config: Self.config)
+        let fast = bytes.withUnsafeBytes { raw -> [Span] in
+            scanner.scan(raw)
+            return scanner.spans
+        }
+        let reference = Self.bruteForce(bytes)
+        let missing = reference.filter { !fast.contains($0) }, extra = fast.filter { !reference.contains($0) }
+        func show(_ span: Span) -> String {
+            let from = max(0, span.start - 12), to = min(bytes.count, span.end + 12)
+            return "\(span.type) \(String(decoding: bytes[span.start..<span.end], as: UTF8.self).debugDescription) in \(String(decoding: bytes[from..<to], as: UTF8.self).debugDescription)"
+        }
+        #expect(missing.isEmpty && extra.isEmpty, "missed: \(missing.map(show)) extra: \(extra.map(show))")
+    }
+}
