@@ -3,11 +3,14 @@ import Testing
 
 /// The `anonlog` filter as an operator runs it: exact output bytes, exit codes, files on disk.
 @Suite struct FilterCommandTests {
-    @Test func bundledSampleGivesTheExpectedOutput() throws {
-        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
-        let expected = try Data(contentsOf: Anonlog.packageRoot.appendingPathComponent("Samples/access.redacted.log"))
+    @Test(arguments: ["access.log", "auth.log", "app.log", "manifest-tar.txt", "manifest.jsonl"])
+    func bundledSampleGivesTheExpectedOutput(name: String) throws {
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/\(name)").path
+        let dot = name.lastIndex(of: ".")!
+        let expectedName = name[..<dot] + ".redacted" + name[dot...]
+        let expected = try Data(contentsOf: Anonlog.packageRoot.appendingPathComponent("Samples/\(expectedName)"))
         for jobs in ["1", "2", "8"] {
-            let result = try Anonlog.run(["--profile", "redact", "-j", jobs, "--chunk-size", "100", sample])
+            let result = try Anonlog.run(["--profile", "redact", "--today", "2026-11-26", "-j", jobs, "--chunk-size", "100", sample])
             #expect(result.status == 0)
             #expect(result.stdout == [UInt8](expected), "-j \(jobs)")
         }

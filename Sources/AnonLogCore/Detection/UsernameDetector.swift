@@ -260,7 +260,8 @@ enum UsernameDetector {
 
     // MARK: JSON keys, at `:`.
 
-    /// `"user": "NAME"`, and the keys `username`, `login`, `owner`.
+    /// `"user": "NAME"`, and the keys `username`, `login`, `owner`, and `group` (user-private
+    /// groups carry the user's name; shared groups such as `users` are in the kept list).
     static func jsonKey(_ p: UnsafePointer<UInt8>, _ n: Int, colon: Int, config: DetectionConfig,
                         into spans: inout [Span]) {
         var close = colon
@@ -274,7 +275,7 @@ enum UsernameDetector {
         let isUserKey: Bool
         switch keyEnd - keyStart {
         case 4: isUserKey = Bytes.equals(k, "user")
-        case 5: isUserKey = Bytes.equals(k, "login") || Bytes.equals(k, "owner")
+        case 5: isUserKey = Bytes.equals(k, "login") || Bytes.equals(k, "owner") || Bytes.equals(k, "group")
         case 8: isUserKey = Bytes.equals(k, "username")
         default: isUserKey = false
         }
