@@ -11,7 +11,7 @@ let package = Package(
         .package(name: "anonlog", path: ".."),
         // MallocInterposer: counts mallocs (mallocCountTotal) without jemalloc. Listing the
         // traits replaces the defaults, so RuntimeInterposer (ARC counters on Linux/6.3) is off.
-        .package(url: "https://github.com/ordo-one/package-benchmark", exact: "1.38.1",
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1",
                  traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -19,11 +19,11 @@ let package = Package(
             name: "ScannerBenchmark",
             dependencies: [
                 .product(name: "AnonLogCore", package: "anonlog"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ScannerBenchmark",
             plugins: [
-                .plugin(name: "BenchmarkPlugin", package: "package-benchmark"),
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
     ]

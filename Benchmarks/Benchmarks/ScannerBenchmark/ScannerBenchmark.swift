@@ -6,12 +6,7 @@
 
 import AnonLogCore
 import Benchmark
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// A fixed "today", so the century of 10-digit personnummer, and so the match counts, never drift.
 let detection = DetectionConfig(today: CalendarDay(year: 2026, month: 11, day: 26))
@@ -35,7 +30,7 @@ final class Fixture: @unchecked Sendable {
         guard window.baseAddress == nil else { return }
         let bytes = source()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
-        buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
         window = UnsafeRawBufferPointer(buffer)
     }
 
@@ -50,10 +45,13 @@ final class Fixture: @unchecked Sendable {
 
     /// With ANONLOG_BENCH_VERBOSE set, prints the chunk's match counts to stderr.
     func describe(_ name: String) {
-        guard getenv("ANONLOG_BENCH_VERBOSE") != nil else { return }
+        guard ProcessInfo.processInfo.environment["ANONLOG_BENCH_VERBOSE"] != nil else { return }
         let counts = countsByType()
         let text = DetectionType.allCases.map { "\($0)=\(counts[$0, default: 0])" }.joined(separator: " ")
-        fputs("\(name): \(window.count) bytes, spans \(text)\n", stderr)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a, to see when the corpus changes
+        for byte in window { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let line = "\(name): \(window.count) bytes, fnv1a \(String(hash, radix: 16)), spans \(text)\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }
 
