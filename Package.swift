@@ -10,12 +10,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Core: all logic, one module so the hot path specialises.
         .target(
             name: "AnonLogCore",
-            dependencies: ["CZlib", "CLZMA", "CByteMasks"]
+            dependencies: ["CZlib", "CLZMA", "CByteMasks", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Executable: a thin swift-argument-parser front.
         .executableTarget(

@@ -18,12 +18,7 @@ enum DetectionOptions {
                 .map { String($0.split(separator: ":").first ?? "").trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
-        var day = CalendarDay.today
-        if let today {
-            let parts = today.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3 else { throw AnonLogError(.usage, "--today wants YYYY-MM-DD, got '\(today)'") }
-            day = CalendarDay(year: parts[0], month: parts[1], day: parts[2])
-        }
+        let day = try today.map { try Dates.parse($0, option: "--today") } ?? CalendarDay.today
         return DetectionConfig(today: day, matchOrganisationsnummer: orgnr, keptUsers: NameSet(kept), knownUsers: NameSet(known))
     }
 }

@@ -59,6 +59,8 @@ struct Filter: ParsableCommand {
     @Option(help: "Action for personnummer: pseudonymize, truncate, redact, keep.")
     var pnr: Action?
 
+    @OptionGroup var keys: KeyOptions
+
     @Flag(help: "Also match organisationsnummer (left alone by default: not personal data).")
     var orgnr = false
 
@@ -96,14 +98,21 @@ struct Filter: ParsableCommand {
         if let pnr { overrides[.personnummer] = pnr }
         let plan = try ActionPlan(profile: profile, overrides: overrides)
         let detection = try DetectionOptions.config(orgnr: orgnr, usersFile: usersFile, keepUsers: keepUsers, today: today)
+        let realFiles = files.filter { $0 != "-" }
+        let fallback = realFiles.first.flatMap(Dates.mtime) ?? detection.today
+        let transform = try keys.transformConfig(needsKey: plan.needsKey, fallbackDate: fallback, today: detection.today)
         let options = PipelineOptions(threads: jobs, chunkSize: chunkSize, inputFormat: inputFormat,
-                                      outputFormat: outputFormat, level: level, plan: plan, detection: detection)
+                                      outputFormat: outputFormat, level: level, plan: plan, detection: detection,
+                                      transform: transform)
         let pipeline = Pipeline(options: options)
 
         if inPlace {
             var total = PipelineStats()
             for file in files {
-                let result = try AtomicRewrite.rewrite(file, pipeline: pipeline)
+                // Lines without a date take the epoch of this file's mtime.
+                var fileOptions = options
+                fileOptions.transform.fallbackDate = Dates.mtime(of: file) ?? detection.today
+                let result = try AtomicRewrite.rewrite(file, pipeline: Pipeline(options: fileOptions))
                 total.merge(result)
             }
             if stats { StatsReport.print(total) }

@@ -54,8 +54,8 @@ import Testing
     @Test func unimplementedActionsAreRefusedNotIgnored() {
         #expect(throws: AnonLogError.self) { try ActionPlan(profile: .pseudonymize) }
         #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.username: .encrypt]) }
-        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.email: .pseudonymize]) }
-        #expect(throws: Never.self) { try ActionPlan(profile: .redact, overrides: [.email: .keep]) }
+        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.email: .encrypt]) }
+        #expect(throws: Never.self) { try ActionPlan(profile: .redact, overrides: [.email: .pseudonymize]) }
     }
 }
 

@@ -74,14 +74,14 @@ struct AccessLog {
         var ipv6: [String] = []
         let prefixes = ["2a00", "2a01", "2a02", "2a03", "2a05", "2001", "2001", "2600", "2603", "2c0f", "2400", "2804"]
         for _ in 0..<4_000 {
-            let net = "\(pick(prefixes)):\(String(below(0x10000), radix: 16)):\(String(below(0x10000), radix: 16))"
+            // A /64: routing prefix and subnet, then the interface identifier.
+            let net = ([pick(prefixes)] + (0..<3).map { _ in String(below(0x10000), radix: 16) }).joined(separator: ":")
             switch below(100) {
-            case 0..<55:   // privacy address: 8 full groups
-                let groups = (0..<5).map { _ in String(0x1000 + below(0xF000), radix: 16) }
-                ipv6.append("\(net):\(groups.joined(separator: ":"))")
-            case 55..<75:  // EUI-64
-                let mac = (0..<4).map { _ in String(below(0x10000), radix: 16) }
-                ipv6.append("\(net):\(mac[0]):\(mac[1].prefix(2))ff:fe\(mac[2].prefix(2)):\(mac[3])")
+            case 0..<55:   // privacy address: four random groups
+                ipv6.append(net + ":" + (0..<4).map { _ in String(0x1000 + below(0xF000), radix: 16) }.joined(separator: ":"))
+            case 55..<75:  // EUI-64: xxxx:xxff:fexx:xxxx
+                let mac = (0..<6).map { _ in String(format: "%02x", below(256)) }
+                ipv6.append("\(net):\(mac[0])\(mac[1]):\(mac[2])ff:fe\(mac[3]):\(mac[4])\(mac[5])")
             default:       // compressed: ::1, ::2a, ...
                 ipv6.append("\(net)::\(String(1 + below(0xFFFF), radix: 16))")
             }

@@ -43,9 +43,14 @@ final class Fixture: @unchecked Sendable {
         return counts
     }
 
-    /// With ANONLOG_BENCH_VERBOSE set, prints the chunk's match counts to stderr.
+    /// With ANONLOG_BENCH_VERBOSE set, prints the chunk's match counts to stderr; with
+    /// ANONLOG_BENCH_DUMP_DIR set, writes the chunk to DIR/NAME.log to look at.
     func describe(_ name: String) {
-        guard ProcessInfo.processInfo.environment["ANONLOG_BENCH_VERBOSE"] != nil else { return }
+        let environment = ProcessInfo.processInfo.environment
+        if let directory = environment["ANONLOG_BENCH_DUMP_DIR"], !directory.isEmpty {
+            FileManager.default.createFile(atPath: "\(directory)/\(name).log", contents: Data(window))
+        }
+        guard environment["ANONLOG_BENCH_VERBOSE"] != nil else { return }
         let counts = countsByType()
         let text = DetectionType.allCases.map { "\($0)=\(counts[$0, default: 0])" }.joined(separator: " ")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a, to see when the corpus changes
@@ -124,6 +129,25 @@ let benchmarks: @Sendable () -> Void = {
             app.out.count = 0
             let result = app.rewriter.rewrite(window: app.window, body: body, into: app.out)
             blackHole(result)
+        }
+    } setup: {
+        app.prepare()
+    }
+
+    // MARK: Control: fresh state per chunk.
+
+    // The app-log rewrite with a new ChunkRewriter (scanner, span array) and ChunkBuffer for
+    // every chunk: what the reuse above saves, and proof that the malloc counter is live (the
+    // zeros above are measured, not the counter being off). No threshold.
+    let plan = try! ActionPlan(profile: .redact)
+
+    Benchmark("control-rewrite-applog-fresh-state") { benchmark in
+        let body = 0..<app.window.count
+        for _ in benchmark.scaledIterations {
+            var rewriter = ChunkRewriter(plan: plan, detection: detection)
+            let out = ChunkBuffer(capacity: 4096)
+            blackHole(rewriter.rewrite(window: app.window, body: body, into: out))
+            blackHole(out)
         }
     } setup: {
         app.prepare()

@@ -23,12 +23,12 @@ enum IPv4Detector {
         // The byte after must not extend the token or the dotted run.
         if i < n {
             let after = p[i]
-            if ByteClass.isLetter(after) || after == UInt8(ascii: "_") { return nil }
+            if ByteClass.isLetter(after) { return nil }
             if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) { return nil }
         }
         if start > 0 {
             let before = p[start - 1]
-            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { return nil }
+            if ByteClass.isLetter(before) { return nil }
             if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { return nil }
             if before == UInt8(ascii: "/") && followsProductToken(p, slash: start - 1) { return nil }
         }

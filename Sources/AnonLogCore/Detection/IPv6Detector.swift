@@ -12,8 +12,7 @@ enum IPv6Detector {
         guard colon - start <= 4 else { return nil }
         if start > 0 {
             let before = p[start - 1]
-            if ByteClass.isAlnum(before) || before == UInt8(ascii: "_") || before == UInt8(ascii: ".")
-                || before == UInt8(ascii: ":") || before == UInt8(ascii: "-") { return nil }
+            if ByteClass.isAlnum(before) || before == UInt8(ascii: ".") || before == UInt8(ascii: ":") { return nil }
         }
         var i = start
         var groups = 0
@@ -60,7 +59,7 @@ enum IPv6Detector {
         guard compressed ? (groups <= 7 && groups >= 1) : groups == 8 else { return nil }
         if end < n {
             let after = p[end]
-            if ByteClass.isAlnum(after) || after == UInt8(ascii: "_") || after == UInt8(ascii: "-") { return nil }
+            if ByteClass.isAlnum(after) { return nil }
             if after == UInt8(ascii: ".") && end + 1 < n && ByteClass.isAlnum(p[end + 1]) { return nil }
             if after == UInt8(ascii: ":") && end + 1 < n && isHex(p[end + 1]) && !compressed { return nil }
         }

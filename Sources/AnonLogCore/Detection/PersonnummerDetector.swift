@@ -20,7 +20,7 @@ enum PersonnummerDetector {
         resume = i
         if start > 0 {
             let before = p[start - 1]
-            if ByteClass.isLetter(before) || before == UInt8(ascii: "_") { return nil }
+            if ByteClass.isLetter(before) { return nil }
             // Part of a decimal or a dotted/dashed number run (1.8507091234, 12-850709-1234).
             if (before == UInt8(ascii: ".") || before == UInt8(ascii: "-") || before == UInt8(ascii: "+")
                 || before == UInt8(ascii: ",")) && start > 1 && ByteClass.isDigit(p[start - 2]) { return nil }
@@ -57,7 +57,7 @@ enum PersonnummerDetector {
         }
         if end < n {
             let after = p[end]
-            if ByteClass.isAlnum(after) || after == UInt8(ascii: "_") { return nil }
+            if ByteClass.isAlnum(after) { return nil }
             if (after == UInt8(ascii: "-") || after == UInt8(ascii: ".") || after == UInt8(ascii: "+"))
                 && end + 1 < n && ByteClass.isDigit(p[end + 1]) { return nil }
         }

@@ -51,6 +51,7 @@ public struct Scanner: Sendable {
         var resumeIPv4 = 0, resumeIPv6 = 0, resumeEmail = 0, resumePersonnummer = 0
         var previousDigit: UInt64 = 0
         var previousAlnum: UInt64 = 0
+        var previousLetter: UInt64 = 0
         var previousR: UInt64 = 0
         var previousNewline: UInt64 = startsLine ? 1 : 0
         var m = AnonLogByteMasks()
@@ -70,13 +71,14 @@ public struct Scanner: Sendable {
             let lineStart = (m.newline << 1) | previousNewline
             let afterR = m.space & ((m.r << 1) | previousR)
             // Home-directory paths: a slash right after a letter ("home/", "Users/", "mail/").
-            let slashAfterLetter = m.slash & (m.letter << 1)
+            let slashAfterLetter = m.slash & ((m.letter << 1) | previousLetter)
             let alnum = m.digit | m.letter
             let words = wantWords ? alnum & ~((alnum << 1) | previousAlnum) : 0
             previousDigit = m.digit >> 63
             previousNewline = m.newline >> 63
             previousR = m.r >> 63
             previousAlnum = alnum >> 63
+            previousLetter = m.letter >> 63
 
             // One loop per detector: each loop's branches are predictable (a single jump on
             // the trigger byte mispredicted on most candidates and cost ~15% of the scan).

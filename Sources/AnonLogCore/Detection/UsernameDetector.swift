@@ -120,7 +120,7 @@ enum UsernameDetector {
         guard start + 11 <= n else { return false }
         switch p[start] {
         case UInt8(ascii: "-"), UInt8(ascii: "d"), UInt8(ascii: "l"), UInt8(ascii: "c"), UInt8(ascii: "b"),
-             UInt8(ascii: "p"), UInt8(ascii: "s"):
+             UInt8(ascii: "p"), UInt8(ascii: "s"), UInt8(ascii: "h"):   // h: GNU tar's hard links
             break
         default:
             return false
@@ -304,12 +304,14 @@ enum UsernameDetector {
             directoryStart = slash - 4
         } else if Bytes.endsWith(p, slash, "Users") {
             directoryStart = slash - 5
-        } else if Bytes.endsWith(p, slash, "/var/mail") || Bytes.endsWith(p, slash, "/var/spool/mail") {
-            directoryStart = slash
+        } else if Bytes.endsWith(p, slash, "var/mail") {
+            directoryStart = slash - 8
+        } else if Bytes.endsWith(p, slash, "var/spool/mail") {
+            directoryStart = slash - 14
         } else {
             return
         }
-        if directoryStart > 0 && directoryStart != slash {
+        if directoryStart > 0 {
             let before = p[directoryStart - 1]
             if ByteClass.isAlnum(before) || before == UInt8(ascii: "_") || before == UInt8(ascii: "-") || before == UInt8(ascii: ".") { return }
         }

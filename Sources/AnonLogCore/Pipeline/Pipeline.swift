@@ -151,7 +151,7 @@ public struct Pipeline: Sendable {
             running.enter()
             let worker = Thread {
                 defer { running.leave() }
-                var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection)
+                var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform)
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
                 while let job = jobs.pop() {
                     switch job {
@@ -174,7 +174,7 @@ public struct Pipeline: Sendable {
             worker.start()
         }
 
-        var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection))
+        var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform))
         var failure: AnonLogError?
         loop: while let message = done.pop() {
             do {

@@ -14,11 +14,14 @@ public struct PipelineOptions: Sendable {
     public var plan: ActionPlan
     /// What the scanner looks for.
     public var detection: DetectionConfig
+    /// Keys and parameters of the actions.
+    public var transform: TransformConfig
 
     /// Creates options; `threads` 0 means one per core.
     public init(threads: Int = 0, chunkSize: Int = 1 << 20, inputFormat: CompressionFormat? = nil,
                 outputFormat: CompressionFormat? = nil, level: Int? = nil, plan: ActionPlan,
-                detection: DetectionConfig = DetectionConfig()) {
+                detection: DetectionConfig = DetectionConfig(), transform: TransformConfig = TransformConfig()) {
+        self.transform = transform
         var detection = detection
         detection.types.formIntersection(plan.changedTypes)
         self.detection = detection

@@ -15,10 +15,13 @@ public enum Action: String, CaseIterable, Sendable {
     /// rather than letting personal data pass through silently.
     public func isImplemented(for type: DetectionType) -> Bool {
         switch self {
-        case .redact, .keep: return true
-        case .pseudonymize, .encrypt, .truncate: return false
+        case .redact, .keep, .truncate: return true
+        case .pseudonymize, .encrypt: return type != .ipv4 && type != .ipv6
         }
     }
+
+    /// Whether the action needs the secret key.
+    public var needsKey: Bool { self == .pseudonymize || self == .encrypt }
 }
 
 /// The named action sets of `--profile`.
@@ -48,6 +51,9 @@ public struct ActionPlan: Sendable, Equatable {
             }
         }
     }
+
+    /// Whether any type's action needs the secret key.
+    public var needsKey: Bool { actions.contains { $0.needsKey } }
 
     /// The types whose matches change; `keep` types need not be looked for at all.
     public var changedTypes: Set<DetectionType> { Set(DetectionType.allCases.filter { self[$0] != .keep }) }

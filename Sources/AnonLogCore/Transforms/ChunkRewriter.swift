@@ -20,11 +20,14 @@ public struct ChunkRewriter: Sendable {
     /// The action for each type, validated up front.
     public let plan: ActionPlan
     private var scanner: Scanner
+    private var replacer: Replacer
 
-    /// Creates a rewriter that finds what `detection` describes and applies `plan`.
-    public init(plan: ActionPlan, detection: DetectionConfig = DetectionConfig()) {
+    /// Creates a rewriter that finds what `detection` describes and applies `plan`, with the
+    /// keys and parameters of `transform`.
+    public init(plan: ActionPlan, detection: DetectionConfig = DetectionConfig(), transform: TransformConfig = TransformConfig()) {
         self.plan = plan
         scanner = Scanner(config: detection)
+        replacer = Replacer(plan: plan, config: transform)
     }
 
     /// Appends the rewritten `body` of `window` to `out`.
@@ -48,6 +51,7 @@ public struct ChunkRewriter: Sendable {
         // A window at the stream's start starts a line (without lookbehind it must be there).
         scanner.scan(window, startsLine: windowStartsStream ?? (body.lowerBound == 0))
         findings?.start(at: startAt ?? body.lowerBound)
+        replacer.startChunk()
         var position = startAt ?? body.lowerBound
         let outputFrom: Int
         var spanIndex = 0
@@ -63,7 +67,7 @@ public struct ChunkRewriter: Sendable {
             if span.start >= body.upperBound { break }
             if let out {
                 out.append(base + position, span.start - position)
-                Replacement.write(span, of: base, action: plan[span.type], into: out)
+                replacer.write(span, of: window, into: out)
             }
             findings?.record(span, in: window)
             counts[span.type] += 1

@@ -1,0 +1,202 @@
+/// Writes what each match becomes under its action; one per worker (its key material, caches
+/// and scratch space are never shared).
+struct Replacer: Sendable {
+    let plan: ActionPlan
+    let config: TransformConfig
+    /// Key material per epoch label (nil: no epoch); derived once per epoch a worker meets.
+    private var keysByEpoch: [String: EpochKeys] = [:]
+    private var noEpochKeys: EpochKeys?
+    /// The line whose date was last read, so a line's spans share one parse.
+    private var lastLineStart = -1
+    private var lastLineEpoch: String?
+    private var lastWindow = 0
+
+    private static let redactedIPv4: StaticString = "0.0.0.0"
+    private static let redactedIPv6: StaticString = "::"
+    private static let redactedEmail: StaticString = "redacted@anon.invalid"
+    private static let redactedEncodedEmail: StaticString = "redacted%40anon.invalid"
+    private static let redactedUsername: StaticString = "-"
+
+    init(plan: ActionPlan, config: TransformConfig) {
+        self.plan = plan
+        self.config = config
+    }
+
+    /// Forgets the last line's date: the next chunk may reuse the same buffer.
+    mutating func startChunk() {
+        lastLineStart = -1
+        lastLineEpoch = nil
+    }
+
+    /// Appends to `out` what `span` of `window` becomes under its action.
+    @inline(__always)
+    mutating func write(_ span: Span, of window: UnsafeRawBufferPointer, into out: ChunkBuffer) {
+        let base = window.baseAddress!
+        let p = base.assumingMemoryBound(to: UInt8.self) + span.start
+        let count = span.end - span.start
+        switch plan[span.type] {
+        case .keep:
+            out.append(p, count)
+        case .redact:
+            redact(span.type, p, count, into: out)
+        case .truncate:
+            truncate(span.type, p, count, into: out)
+        case .pseudonymize, .encrypt:
+            let keys = keys(for: span, in: window)
+            pseudonymize(span.type, p, count, keys: keys, into: out)
+        }
+    }
+
+    // MARK: redact
+
+    /// Fixed placeholders that keep the field's shape and are never detected again.
+    private func redact(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
+        switch type {
+        case .ipv4: Self.append(Self.redactedIPv4, to: out)
+        case .ipv6: Self.append(Self.redactedIPv6, to: out)
+        case .username: Self.append(Self.redactedUsername, to: out)
+        case .email: Self.append(Self.isEncodedEmail(p, count) ? Self.redactedEncodedEmail : Self.redactedEmail, to: out)
+        case .personnummer:
+            // The number's own layout with every digit zero: an impossible date, never matched.
+            out.reserve(extra: count)
+            let destination = (out.base + out.count).assumingMemoryBound(to: UInt8.self)
+            for k in 0..<count { destination[k] = ByteClass.isDigit(p[k]) ? UInt8(ascii: "0") : p[k] }
+            out.count += count
+        }
+    }
+
+    // MARK: truncate
+
+    /// IPs lose their host bits (/24 and /48 by default), e-mails keep only the domain,
+    /// personnummer only the birth year.
+    private func truncate(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
+        switch type {
+        case .ipv4:
+            var address = IPBytes()
+            guard IPText.parseIPv4(p, count, into: &address) else { out.append(p, count); return }
+            address.keepPrefix(96 + config.ipv4Prefix)
+            IPText.writeIPv4(address, into: out)
+        case .ipv6:
+            var address = IPBytes()
+            guard IPText.parseIPv6(p, count, into: &address) else { out.append(p, count); return }
+            address.keepPrefix(address.isIPv4Mapped ? 96 + config.ipv4Prefix : config.ipv6Prefix)
+            IPText.writeIPv6(address, into: out)
+        case .email:
+            let (at, atLength) = Self.atSign(p, count)
+            Self.append("redacted", to: out)
+            out.append(p + at, count - at)
+            _ = atLength
+        case .personnummer:
+            var canonical = (UInt64(0), UInt64(0))
+            let ok = withUnsafeMutableBytes(of: &canonical) {
+                Canonical.personnummer(p, count, today: config.today, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+            guard ok else { redact(type, p, count, into: out); return }
+            withUnsafeBytes(of: canonical) { out.append($0.baseAddress!, 4) }
+        case .username:
+            redact(type, p, count, into: out)   // ActionPlan refuses this; kept total for safety
+        }
+    }
+
+    // MARK: pseudonymize / encrypt
+
+    private func pseudonymize(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
+                              into out: ChunkBuffer) {
+        var scratch = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                       UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+                       UInt64(0), UInt64(0))   // 272 bytes: the longest e-mail and a token
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            let buffer = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let tokenAt = buffer + 256
+            switch type {
+            case .email:
+                guard count <= 256 else { redact(type, p, count, into: out); return }
+                let length = Canonical.email(p, count, into: buffer)
+                keys.tokens.token(type: "email", canonical: UnsafeRawBufferPointer(start: buffer, count: length), into: tokenAt)
+                out.append(tokenAt, 12)
+                Self.append(Self.isEncodedEmail(p, count) ? "%40anon.invalid" : "@anon.invalid", to: out)
+            case .username:
+                keys.tokens.token(type: "username", canonical: UnsafeRawBufferPointer(start: p, count: count), into: tokenAt)
+                Self.append("u-", to: out)
+                out.append(tokenAt, 12)
+            case .personnummer:
+                guard Canonical.personnummer(p, count, today: config.today, into: buffer) else {
+                    redact(type, p, count, into: out)
+                    return
+                }
+                keys.tokens.token(type: "personnummer", canonical: UnsafeRawBufferPointer(start: buffer, count: 12), into: tokenAt)
+                Self.append("pnr-", to: out)
+                out.append(tokenAt, 12)
+            case .ipv4, .ipv6:
+                // ActionPlan refuses IP pseudonymisation until ipcrypt is in this build.
+                redact(type, p, count, into: out)
+            }
+        }
+    }
+
+    // MARK: keys and epochs
+
+    /// The key material for the span's epoch: from the line's own timestamp when it has one,
+    /// else the fallback date.
+    private mutating func keys(for span: Span, in window: UnsafeRawBufferPointer) -> EpochKeys {
+        guard config.epoch != .none else {
+            if let keys = noEpochKeys { return keys }
+            let keys = EpochKeys(key: config.key ?? [], epoch: nil)
+            noEpochKeys = keys
+            return keys
+        }
+        let label = epochLabel(for: span, in: window)
+        if let keys = keysByEpoch[label] { return keys }
+        let keys = EpochKeys(key: config.key ?? [], epoch: label)
+        keysByEpoch[label] = keys
+        return keys
+    }
+
+    private mutating func epochLabel(for span: Span, in window: UnsafeRawBufferPointer) -> String {
+        let p = window.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var lineStart = span.start
+        while lineStart > 0 && span.start - lineStart < 4096 && p[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+        if lineStart == lastLineStart && Int(bitPattern: window.baseAddress) == lastWindow, let label = lastLineEpoch { return label }
+        let lineEnd = min(window.count, lineStart + 256)
+        let found = config.useLineDates ? LineDate.find(p + lineStart, lineEnd - lineStart, fallbackYear: config.fallbackDate.year) : nil
+        let day = found ?? config.fallbackDate
+        let label = config.epoch.label(day) ?? ""
+        lastLineStart = lineStart
+        lastWindow = Int(bitPattern: window.baseAddress)
+        lastLineEpoch = label
+        return label
+    }
+
+    // MARK: helpers
+
+    private static func isEncodedEmail(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for k in 0..<count where p[k] == UInt8(ascii: "@") { return false }
+        return true
+    }
+
+    /// Offset of the `@` (or `%40`) and its length.
+    private static func atSign(_ p: UnsafePointer<UInt8>, _ count: Int) -> (Int, Int) {
+        for k in 0..<count where p[k] == UInt8(ascii: "@") { return (k, 1) }
+        for k in 0..<max(0, count - 2) where p[k] == UInt8(ascii: "%") && p[k + 1] == UInt8(ascii: "4") && p[k + 2] == UInt8(ascii: "0") {
+            return (k, 3)
+        }
+        return (count, 0)
+    }
+
+    @inline(__always)
+    private static func append(_ text: StaticString, to out: ChunkBuffer) {
+        out.append(UnsafeRawPointer(text.utf8Start), text.utf8CodeUnitCount)
+    }
+}
+
+/// The keyed primitives of one epoch.
+struct EpochKeys: Sendable {
+    let tokens: TokenMaker
+
+    init(key: [UInt8], epoch: String?) {
+        let sub = SubKeys(key: key, epoch: epoch)
+        tokens = TokenMaker(tokenKey: sub.token)
+    }
+}

@@ -1,0 +1,160 @@
+@testable import AnonLogCore
+import Foundation
+import Testing
+
+/// Keys, sub-keys and tokens exactly as SPEC.md fixes them. Expected values come from an
+/// independent implementation (Python's hmac/hashlib/base64 over the same text).
+@Suite struct PseudonymTests {
+    static let key = Array(UInt8(0)...UInt8(31))
+    static let today = CalendarDay(year: 2026, month: 11, day: 26)
+
+    static func hex(_ text: String) -> [UInt8] { Hex.decode(Array(text.utf8))! }
+
+    @Test func hkdfMatchesRFC5869() {
+        // Test case 1.
+        let okm1 = SubKeys.hkdf([UInt8](repeating: 0x0b, count: 22), salt: Array(0x00...0x0c), info: Array(0xf0...0xf9), count: 42)
+        #expect(okm1 == Self.hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"))
+        // Test case 3: empty salt and info.
+        let okm3 = SubKeys.hkdf([UInt8](repeating: 0x0b, count: 22), salt: [], info: [], count: 42)
+        #expect(okm3 == Self.hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"))
+    }
+
+    @Test func subKeysUseTheFixedInfoStrings() {
+        let sub = SubKeys(key: Self.key, epoch: nil)
+        #expect(sub.token == Self.hex("258840a76d89b8d1fdd9fa5d6aeadb33ca5ccb34f389456d9ced4715fec40ff3"))
+        #expect(sub.ipcryptPfx == Self.hex("c7394bf1574bcd177472e63cb5cb89f52f6d8cf62e557bd4369d5050ff9359e3"))
+        #expect(sub.ipcryptDeterministic == Self.hex("dd1fe4c1cc10c898304aca0c910b7de5"))
+    }
+
+    static func pseudonym(_ value: String, _ type: DetectionType, epoch: KeyEpoch = .none, date: CalendarDay = today) throws -> String {
+        var config = TransformConfig(key: key)
+        config.today = today
+        config.epoch = epoch
+        config.fallbackDate = date
+        config.useLineDates = false
+        return try Pseudonyms.pseudonym(of: value, type: type, config: config)
+    }
+
+    @Test func tokensAreFixed() throws {
+        #expect(try Self.pseudonym("anna@example.se", .email) == "tp65cuxqrf35@anon.invalid")
+        #expect(try Self.pseudonym("erik", .username) == "u-rmtrk5bqqh6y")
+        #expect(try Self.pseudonym("19850709-9805", .personnummer) == "pnr-3jyws2g5au47")
+        #expect(try Self.pseudonym("anna@example.se", .email, epoch: .monthly, date: CalendarDay(year: 2026, month: 11, day: 3))
+                == "x2rnrihyzdbq@anon.invalid")
+    }
+
+    @Test(arguments: ["850709-9805", "19850709-9805", "8507099805", "198507099805"])
+    func everyWrittenFormOfOnePersonnummerGivesOneToken(form: String) throws {
+        #expect(try Self.pseudonym(form, .personnummer) == "pnr-3jyws2g5au47")
+    }
+
+    @Test func plusFormIsACenturyEarlier() throws {
+        #expect(try Self.pseudonym("121212+1212", .personnummer) == "pnr-sxvaomj4xxtx")
+        #expect(try Self.pseudonym("19121212-1212", .personnummer) == "pnr-sxvaomj4xxtx")
+    }
+
+    @Test func emailCaseAndURLEncodingGiveOneToken() throws {
+        #expect(try Self.pseudonym("Anna@Example.SE", .email) == "tp65cuxqrf35@anon.invalid")
+        #expect(try Self.pseudonym("anna%40example.se", .email) == "tp65cuxqrf35%40anon.invalid")
+    }
+
+    @Test func invalidValuesAreRefused() {
+        #expect(throws: AnonLogError.self) { try Self.pseudonym("850709-9806", .personnummer) }
+        #expect(throws: AnonLogError.self) { try Self.pseudonym("not an address", .email) }
+    }
+
+    /// Runs `text` through the rewriter with `plan`.
+    static func rewrite(_ text: String, plan: ActionPlan, epoch: KeyEpoch = .none) -> String {
+        var config = TransformConfig(key: key)
+        config.today = today
+        config.epoch = epoch
+        config.fallbackDate = today
+        var rewriter = ChunkRewriter(plan: plan, detection: DetectionConfig(today: today), transform: config)
+        let out = ChunkBuffer(capacity: 1024)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { _ = rewriter.rewrite(window: $0, body: 0..<bytes.count, into: out) }
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    static let tokenPlan = try! ActionPlan(profile: .redact, overrides: [.email: .pseudonymize, .username: .pseudonymize, .personnummer: .pseudonymize, .ipv4: .keep, .ipv6: .keep])
+
+    @Test func aSecondPassLeavesTokensUnchanged() {
+        let text = "192.0.2.1 - erik [26/Nov/2026:11:37:17 +0100] \"GET /?email=anna%40example.se&user=lena&pnr=850709-9805 HTTP/1.1\" 200 5\n{\"user\": \"nils\", \"email\": \"nils@example.com\"}\n"
+        let once = Self.rewrite(text, plan: Self.tokenPlan)
+        #expect(once != text)
+        #expect(Self.rewrite(once, plan: Self.tokenPlan) == once)
+    }
+
+    @Test func structureIsKeptForJSONCSVAndCLF() throws {
+        let json = "{\"user\": \"erik\", \"email\": \"anna@example.se\", \"pnr\": \"19850709-9805\", \"note\": \"x\"}"
+        let rewrittenJSON = Self.rewrite(json, plan: Self.tokenPlan)
+        let before = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: String]
+        let after = try JSONSerialization.jsonObject(with: Data(rewrittenJSON.utf8)) as! [String: String]
+        #expect(Set(before.keys) == Set(after.keys))
+        #expect(after["user"] == "u-rmtrk5bqqh6y")
+        let csv = "1;850709-9805;anna@example.se;\"a, b\"\n2;x;y;z\n"
+        let rewrittenCSV = Self.rewrite(csv, plan: Self.tokenPlan)
+        #expect(rewrittenCSV.split(separator: "\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).count } == [4, 4])
+        let clf = "192.0.2.1 - erik [26/Nov/2026:11:37:17 +0100] \"GET /~lena/ HTTP/1.1\" 200 5 \"-\" \"curl/8\""
+        let rewrittenCLF = Self.rewrite(clf, plan: Self.tokenPlan)
+        #expect(rewrittenCLF.split(separator: " ").count == clf.split(separator: " ").count)
+        #expect(rewrittenCLF.split(separator: "\"").count == clf.split(separator: "\"").count)
+    }
+
+    @Test func truncateKeepsPrefixesDomainAndBirthYear() throws {
+        let plan = try ActionPlan(profile: .redact, overrides: [.ipv4: .truncate, .ipv6: .truncate, .email: .truncate, .personnummer: .truncate])
+        #expect(Self.rewrite("a 192.0.2.77 b", plan: plan) == "a 192.0.2.0 b")
+        #expect(Self.rewrite("a 2001:db8:1234:5678::9 b", plan: plan) == "a 2001:db8:1234:: b")
+        #expect(Self.rewrite("a ::ffff:192.0.2.77 b", plan: plan) == "a ::ffff:192.0.2.0 b")
+        #expect(Self.rewrite("mail anna@example.se", plan: plan) == "mail redacted@example.se")
+        #expect(Self.rewrite("pnr 850709-9805", plan: plan) == "pnr 1985")
+    }
+
+    @Test func epochsComeFromEachLinesOwnDate() {
+        let plan = Self.tokenPlan
+        let november = Self.rewrite("2026-11-03T10:00:00Z mail anna@example.se\n", plan: plan, epoch: .monthly)
+        let october = Self.rewrite("2026-10-03T10:00:00Z mail anna@example.se\n", plan: plan, epoch: .monthly)
+        #expect(november == "2026-11-03T10:00:00Z mail x2rnrihyzdbq@anon.invalid\n")
+        #expect(october != november)
+        let clf = Self.rewrite("192.0.2.1 - - [03/Nov/2026:10:00:00 +0100] \"GET /?e=anna%40example.se\"\n", plan: plan, epoch: .monthly)
+        #expect(clf.contains("x2rnrihyzdbq%40anon.invalid"))
+    }
+}
+
+/// The key file rules: format, permissions, creation, no overwrite.
+@Suite struct KeyFileTests {
+    @Test func writeReadAndRefusals() throws {
+        let directory = try TestSupport.makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sub/key").path
+        try KeyFile.write(PseudonymTests.key, to: path, overwrite: false)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        #expect(try KeyFile.read(path).bytes == PseudonymTests.key)
+        #expect(throws: AnonLogError.self) { try KeyFile.write(KeyFile.newKey(), to: path, overwrite: false) }
+        chmod(path, 0o644)
+        #expect(throws: AnonLogError.self) { try KeyFile.read(path) }
+        chmod(path, 0o600)
+        try Data("abc\n".utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        #expect(throws: AnonLogError.self) { try KeyFile.read(path) }
+    }
+
+    @Test func defaultPathRules() {
+        #expect(KeyFile.resolvePath(explicit: "/k", environment: ["ANONLOG_KEY_FILE": "/e"]).path == "/k")
+        #expect(KeyFile.resolvePath(explicit: nil, environment: ["ANONLOG_KEY_FILE": "/e"]).path == "/e")
+        #expect(KeyFile.resolvePath(explicit: nil, environment: ["XDG_CONFIG_HOME": "/x"]) == ("/x/anonlog/key", true))
+    }
+
+    @Test func defaultKeyIsCreatedOnceWithANotice() throws {
+        let directory = try TestSupport.makeTempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("anonlog/key").path
+        var notices: [String] = []
+        let first = try KeyFile.load(path: path, createIfMissing: true) { notices.append($0) }
+        let second = try KeyFile.load(path: path, createIfMissing: true) { notices.append($0) }
+        #expect(first.bytes == second.bytes)
+        #expect(notices.count == 1)
+        #expect(!notices[0].contains(Hex.encode(first.bytes)))
+    }
+}
