@@ -16,7 +16,7 @@ let package = Package(
         // Core: all logic, one module so the hot path specialises.
         .target(
             name: "AnonLogCore",
-            dependencies: ["CZlib", "CLZMA", "CByteMasks", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CLZMA", "CByteMasks", "CAES", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Executable: a thin swift-argument-parser front.
         .executableTarget(
@@ -28,6 +28,8 @@ let package = Package(
         ),
         // C: the scanner's SSE2 byte-mask kernel (Swift has no movemask), header-only.
         .target(name: "CByteMasks"),
+        // C: AES-128 block encryption for ipcrypt, AES-NI with a portable fallback.
+        .target(name: "CAES"),
         // C shims: system libraries (zlib1g-dev, liblzma-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),

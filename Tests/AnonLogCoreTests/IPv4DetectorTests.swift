@@ -51,11 +51,11 @@ import Testing
         #expect(stats.counts[.ipv4] == 0)
     }
 
-    @Test func unimplementedActionsAreRefusedNotIgnored() {
-        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .pseudonymize) }
+    @Test func actionsSpecDoesNotDefineAreRefused() {
         #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.username: .encrypt]) }
+        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.username: .truncate]) }
         #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.email: .encrypt]) }
-        #expect(throws: Never.self) { try ActionPlan(profile: .redact, overrides: [.email: .pseudonymize]) }
+        #expect(throws: Never.self) { try ActionPlan(profile: .pseudonymize) }
     }
 }
 

@@ -22,10 +22,16 @@ enum Anonlog {
     }
 
     /// Runs anonlog with `arguments`, feeding `stdin`; waits for it to exit.
-    static func run(_ arguments: [String], stdin: [UInt8] = []) throws -> Result {
+    static func run(_ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        // Never touch the machine's real key: a key file is always given or made in a temp dir.
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("anonlog-e2e-config").path
+        env["ANONLOG_KEY_FILE"] = nil
+        for (name, value) in environment { env[name] = value }
+        process.environment = env
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -120,13 +120,41 @@ import Testing
         #expect(String(decoding: result.stdout, as: UTF8.self) == "0\n")
     }
 
+    @Test func defaultProfileCreatesTheKeyOnceAndPseudonymises() throws {
+        let config = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: config) }
+        let environment = ["XDG_CONFIG_HOME": config.path]
+        let input = Array("192.0.2.1 - erik [26/Nov/2026:11:37:17 +0100] \"GET /?e=anna%40example.se HTTP/1.1\" 200 5\n".utf8)
+        let first = try Anonlog.run([], stdin: input, environment: environment)
+        #expect(first.status == 0)
+        #expect(first.stderr == "anonlog: created a new key in \(config.path)/anonlog/key (keep it secret and backed up: pseudonyms depend on it)\n")
+        let second = try Anonlog.run([], stdin: input, environment: environment)
+        #expect(second.stderr.isEmpty)
+        #expect(second.stdout == first.stdout)
+        let text = String(decoding: first.stdout, as: UTF8.self)
+        #expect(!text.contains("192.0.2.1") && !text.contains("erik") && !text.contains("anna"))
+        let token = try Anonlog.run(["pseudonym", "--type", "email", "anna@example.se"], environment: environment)
+        #expect(text.contains(String(decoding: token.stdout, as: UTF8.self).trimmingCharacters(in: .newlines).replacingOccurrences(of: "@", with: "%40")))
+        let user = try Anonlog.run(["pseudonym", "--type", "username", "erik"], environment: environment)
+        #expect(text.contains(" " + String(decoding: user.stdout, as: UTF8.self).trimmingCharacters(in: .newlines) + " ["))
+    }
+
+    @Test func noRawValueReachesStderr() throws {
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/auth.log").path
+        let result = try Anonlog.run(["--stats", "-o", "/dev/full", sample])
+        #expect(result.status == 2)
+        for raw in ["anna.svensson", "198.51.100.23", "karin", "erik42"] { #expect(!result.stderr.contains(raw)) }
+        let good = try Anonlog.run(["--stats", sample])
+        for raw in ["anna.svensson", "198.51.100.23", "karin", "erik42"] { #expect(!good.stderr.contains(raw)) }
+    }
+
     @Test func usageErrorsExitTwo() throws {
         let unknown = try Anonlog.run(["--no-such-flag"])
         #expect(unknown.status == 2)
-        let refused = try Anonlog.run([], stdin: Array("1.2.3.4\n".utf8))
-        #expect(refused.status == 2)
-        #expect(refused.stderr.contains("pseudonymize"))
-        #expect(refused.stdout.isEmpty)
+        let undefined = try Anonlog.run(["--user", "encrypt"], stdin: Array("1.2.3.4\n".utf8))
+        #expect(undefined.status == 2)
+        #expect(undefined.stderr == "anonlog: action 'encrypt' is not defined for username\n")
+        #expect(undefined.stdout.isEmpty)
         let help = try Anonlog.run(["--help"])
         #expect(help.status == 0)
     }

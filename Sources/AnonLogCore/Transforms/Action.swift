@@ -11,14 +11,6 @@ public enum Action: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether this build implements the action for `type`; the rest are refused up front
-    /// rather than letting personal data pass through silently.
-    public func isImplemented(for type: DetectionType) -> Bool {
-        switch self {
-        case .redact, .keep, .truncate: return true
-        case .pseudonymize, .encrypt: return type != .ipv4 && type != .ipv6
-        }
-    }
 
     /// Whether the action needs the secret key.
     public var needsKey: Bool { self == .pseudonymize || self == .encrypt }
@@ -43,11 +35,6 @@ public struct ActionPlan: Sendable, Equatable {
             let action = actions[type.rawValue]
             guard action.isDefined(for: type) else {
                 throw AnonLogError(.usage, "action '\(action.rawValue)' is not defined for \(type)")
-            }
-            guard action.isImplemented(for: type) else {
-                throw AnonLogError(.usage,
-                    "action '\(action.rawValue)' for \(type) is not available in this build yet; "
-                    + "use --profile redact, or set the type to redact or keep")
             }
         }
     }

@@ -10,6 +10,10 @@ struct Replacer: Sendable {
     private var lastLineStart = -1
     private var lastLineEpoch: String?
     private var lastWindow = 0
+    /// Recent keyed replacements; generation numbers tell epochs apart.
+    let cache = ReplacementCache()
+    private var generationByEpoch: [String: UInt32] = [:]
+    private var currentGeneration: UInt32 = 1
 
     private static let redactedIPv4: StaticString = "0.0.0.0"
     private static let redactedIPv6: StaticString = "::"
@@ -43,7 +47,11 @@ struct Replacer: Sendable {
             truncate(span.type, p, count, into: out)
         case .pseudonymize, .encrypt:
             let keys = keys(for: span, in: window)
+            if cache.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
+            let before = out.count
             pseudonymize(span.type, p, count, keys: keys, into: out)
+            cache.store(p, count, type: span.type, generation: currentGeneration,
+                        replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
         }
     }
 
@@ -130,9 +138,29 @@ struct Replacer: Sendable {
                 Self.append("pnr-", to: out)
                 out.append(tokenAt, 12)
             case .ipv4, .ipv6:
-                // ActionPlan refuses IP pseudonymisation until ipcrypt is in this build.
-                redact(type, p, count, into: out)
+                encryptAddress(type, p, count, keys: keys, into: out)
             }
+        }
+    }
+
+    /// ipcrypt-pfx (`pseudonymize`: same family, shared prefixes stay shared) or
+    /// ipcrypt-deterministic (`encrypt`: written as IPv4 only when it lands in the mapped range).
+    private func encryptAddress(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
+                                into out: ChunkBuffer) {
+        var parsed = IPBytes()
+        let ok = type == .ipv4 ? IPText.parseIPv4(p, count, into: &parsed) : IPText.parseIPv6(p, count, into: &parsed)
+        guard ok else { redact(type, p, count, into: out); return }
+        var address = IPAddress16(networkOrderWords: parsed.storage)
+        if plan[type] == .encrypt {
+            keys.deterministic.encrypt(&address)
+        } else {
+            keys.pfx.encrypt(&address)
+        }
+        let result = IPBytes(storage: address.networkOrderWords)
+        if type == .ipv4 && result.isIPv4Mapped {
+            IPText.writeIPv4(result, into: out)
+        } else {
+            IPText.writeIPv6(result, into: out)
         }
     }
 
@@ -142,12 +170,19 @@ struct Replacer: Sendable {
     /// else the fallback date.
     private mutating func keys(for span: Span, in window: UnsafeRawBufferPointer) -> EpochKeys {
         guard config.epoch != .none else {
+            currentGeneration = 1
             if let keys = noEpochKeys { return keys }
             let keys = EpochKeys(key: config.key ?? [], epoch: nil)
             noEpochKeys = keys
             return keys
         }
         let label = epochLabel(for: span, in: window)
+        if let generation = generationByEpoch[label] {
+            currentGeneration = generation
+        } else {
+            currentGeneration = UInt32(generationByEpoch.count + 1)
+            generationByEpoch[label] = currentGeneration
+        }
         if let keys = keysByEpoch[label] { return keys }
         let keys = EpochKeys(key: config.key ?? [], epoch: label)
         keysByEpoch[label] = keys
@@ -194,9 +229,13 @@ struct Replacer: Sendable {
 /// The keyed primitives of one epoch.
 struct EpochKeys: Sendable {
     let tokens: TokenMaker
+    let pfx: IPCryptPfx
+    let deterministic: IPCryptDeterministic
 
     init(key: [UInt8], epoch: String?) {
         let sub = SubKeys(key: key, epoch: epoch)
         tokens = TokenMaker(tokenKey: sub.token)
+        pfx = IPCryptPfx(key: sub.ipcryptPfx)
+        deterministic = IPCryptDeterministic(key: sub.ipcryptDeterministic)
     }
 }
