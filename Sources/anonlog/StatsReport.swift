@@ -15,6 +15,10 @@ enum StatsReport {
         let rate = stats.seconds > 0 ? megabytes / stats.seconds : 0
         lines.append("bytes in: \(stats.rawBytesIn) (decoded \(stats.decodedBytes)), bytes out: \(stats.bytesOut)")
         lines.append("time: \(format(stats.seconds)) s, \(format(rate)) MB/s")
+        let lookups = stats.cacheHits + stats.cacheMisses
+        if lookups > 0 {
+            lines.append("pseudonym cache: \(format(100 * Double(stats.cacheHits) / Double(lookups)))% hits (\(stats.cacheHits) of \(lookups))")
+        }
         writeToStderr(lines.map { "anonlog: " + $0 }.joined(separator: "\n") + "\n")
     }
 
@@ -33,5 +37,7 @@ extension PipelineStats {
         bytesOut += other.bytesOut
         seconds += other.seconds
         seamReruns += other.seamReruns
+        cacheHits += other.cacheHits
+        cacheMisses += other.cacheMisses
     }
 }

@@ -39,6 +39,8 @@ struct OrderedWriter {
             nextRewritten += 1
             checkSeam(slot)
             stats.counts.add(slot.result.counts)
+            stats.cacheHits += slot.result.cacheHits
+            stats.cacheMisses += slot.result.cacheMisses
             let output = UnsafeRawBufferPointer(start: slot.output.base, count: slot.output.count)
             guard let encoder else {
                 report(number(slot))

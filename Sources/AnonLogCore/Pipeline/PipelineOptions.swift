@@ -48,6 +48,10 @@ public struct PipelineStats: Sendable {
     public var seconds = 0.0
     /// Chunks whose cut a match straddled and that the writer had to rewrite again.
     public var seamReruns = 0
+    /// Keyed replacements served from the per-worker caches.
+    public var cacheHits = 0
+    /// Keyed replacements computed.
+    public var cacheMisses = 0
     /// The format written.
     public var outputFormat = CompressionFormat.plain
 

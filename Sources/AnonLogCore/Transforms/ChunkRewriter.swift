@@ -8,6 +8,10 @@ public struct RewriteResult: Sendable, Equatable {
     public var coveredUntil: Int
     /// Matches this chunk owns (those starting inside its output range), per type.
     public var counts: TypeCounts
+    /// Keyed replacements served from the worker's cache during this chunk.
+    public var cacheHits = 0
+    /// Keyed replacements computed during this chunk.
+    public var cacheMisses = 0
 }
 
 /// The seam between the pipeline and detection: rewrites one chunk of bytes.
@@ -79,6 +83,8 @@ public struct ChunkRewriter: Sendable {
             position = body.upperBound
         }
         findings?.finishLines(in: window, upTo: body.upperBound)
-        return RewriteResult(outputFrom: outputFrom, coveredUntil: position, counts: counts)
+        let (hits, misses) = replacer.takeCacheCounts()
+        return RewriteResult(outputFrom: outputFrom, coveredUntil: position, counts: counts,
+                             cacheHits: hits, cacheMisses: misses)
     }
 }

@@ -14,6 +14,8 @@ struct Replacer: Sendable {
     let cache = ReplacementCache()
     private var generationByEpoch: [String: UInt32] = [:]
     private var currentGeneration: UInt32 = 1
+    private var reportedHits = 0
+    private var reportedMisses = 0
 
     private static let redactedIPv4: StaticString = "0.0.0.0"
     private static let redactedIPv6: StaticString = "::"
@@ -24,6 +26,14 @@ struct Replacer: Sendable {
     init(plan: ActionPlan, config: TransformConfig) {
         self.plan = plan
         self.config = config
+    }
+
+    /// The cache's hits and misses since the last call.
+    mutating func takeCacheCounts() -> (Int, Int) {
+        let result = (cache.hits - reportedHits, cache.misses - reportedMisses)
+        reportedHits = cache.hits
+        reportedMisses = cache.misses
+        return result
     }
 
     /// Forgets the last line's date: the next chunk may reuse the same buffer.
