@@ -74,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
         thresholds: [.mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict)]
     )
 
-    // MARK: Access log (scripts/gen-corpus --size 1M --seed 1), all types.
+    // MARK: Access log (generated like `scripts/gen-corpus --kind access`, or ANONLOG_BENCH_ACCESS_LOG), all types.
 
     let access = Fixture { accessLogChunk }
 

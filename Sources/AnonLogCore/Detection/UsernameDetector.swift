@@ -78,33 +78,31 @@ enum UsernameDetector {
                                         into spans: inout [Span]) {
         // Fast path: most lines are `host - - [`; skip the host with one bounded search.
         var hostEnd = start
-        while hostEnd < n && hostEnd - start < 64 && p[hostEnd] != UInt8(ascii: " ") && p[hostEnd] != UInt8(ascii: "\n") { hostEnd += 1 }
+        while hostEnd < n && hostEnd - start < 256 && p[hostEnd] != UInt8(ascii: " ") && p[hostEnd] != UInt8(ascii: "\n") { hostEnd += 1 }
         guard hostEnd < n, p[hostEnd] == UInt8(ascii: " "), hostEnd > start else { return }
         if hostEnd + 5 <= n && UnsafeRawPointer(p + hostEnd).loadUnaligned(as: UInt32.self) == Bytes.word(" - -")
             && p[hostEnd + 4] == UInt8(ascii: " ") { return }
-        var i = start
-        var fieldStarts = (0, 0, 0)
-        var fieldEnds = (0, 0, 0)
-        for field in 0..<3 {
-            let fieldStart = i
-            while i < n && i - fieldStart < 256 && !isBlank(p[i]) && p[i] != UInt8(ascii: "\n") { i += 1 }
-            guard i > fieldStart, i < n, p[i] == UInt8(ascii: " ") else { return }
-            switch field {
-            case 0: fieldStarts.0 = fieldStart; fieldEnds.0 = i
-            case 1: fieldStarts.1 = fieldStart; fieldEnds.1 = i
-            default: fieldStarts.2 = fieldStart; fieldEnds.2 = i
-            }
-            i += 1
-        }
-        guard i + 1 < n, p[i] == UInt8(ascii: "["), ByteClass.isDigit(p[i + 1]) else { return }
-        _ = fieldStarts.0
-        for (s, e) in [(fieldStarts.1, fieldEnds.1), (fieldStarts.2, fieldEnds.2)] {
-            // The whole field is the name (CLF escapes nothing but quotes); e-mails are left to
-            // the e-mail detector.
-            var hasAt = false
-            for k in s..<e where p[k] == UInt8(ascii: "@") || p[k] == UInt8(ascii: "%") { hasAt = true; break }
-            if !hasAt { emitField(p, n, s, e, config: config, into: &spans) }
-        }
+        // Fields: host, ident (%l), user (%u), each ended by one space, then "[" and a digit.
+        var i = hostEnd + 1
+        let identStart = i
+        while i < n && i - identStart < 256 && !isBlank(p[i]) && p[i] != UInt8(ascii: "\n") { i += 1 }
+        guard i > identStart, i < n, p[i] == UInt8(ascii: " ") else { return }
+        let identEnd = i
+        i += 1
+        let userStart = i
+        while i < n && i - userStart < 256 && !isBlank(p[i]) && p[i] != UInt8(ascii: "\n") { i += 1 }
+        guard i > userStart, i + 2 < n, p[i] == UInt8(ascii: " "), p[i + 1] == UInt8(ascii: "["),
+              ByteClass.isDigit(p[i + 2]) else { return }
+        emitLogField(p, n, identStart, identEnd, config: config, into: &spans)
+        emitLogField(p, n, userStart, i, config: config, into: &spans)
+    }
+
+    /// A CLF field as a username: the whole field (CLF escapes nothing but quotes), unless it
+    /// holds an e-mail, which is left to the e-mail detector.
+    private static func emitLogField(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ e: Int, config: DetectionConfig,
+                                     into spans: inout [Span]) {
+        for k in s..<e where p[k] == UInt8(ascii: "@") || p[k] == UInt8(ascii: "%") { return }
+        emitField(p, n, s, e, config: config, into: &spans)
     }
 
     /// A whole log field as a username (any bytes but blanks), with the same exclusions as `emit`.
