@@ -16,7 +16,7 @@ struct AnonLogCommand: ParsableCommand {
             file), 3 internal fault. A closed pipe on stdout ends quietly with 0.
             """,
         version: "0.1.0",
-        subcommands: [Filter.self, ScanCommand.self, KeygenCommand.self, PseudonymCommand.self],
+        subcommands: [Filter.self, ScanCommand.self, SweepCommand.self, KeygenCommand.self, PseudonymCommand.self],
         defaultSubcommand: Filter.self
     )
 

@@ -36,6 +36,10 @@ public struct DetectionConfig: Sendable {
     public var keptUsers: NameSet
     /// Every word equal to one of these is a username (`--users-file`); empty: off.
     public var knownUsers: NameSet
+    /// Also match anonlog's own tokens (`u-…`, `…@anon.invalid`, `pnr-…`), so that the
+    /// retention sweep's redact stage removes pseudonyms too (SPEC.md: tokens are not
+    /// transformed again, except by `redact`).
+    public var includeTokens = false
     /// The types to look for; the scanner skips the triggers of the others entirely, so a type
     /// whose action is `keep` costs nothing.
     public var types: Set<DetectionType> = Set(DetectionType.allCases)

@@ -4,7 +4,8 @@
 enum EmailDetector {
     /// Tries to match an address whose `@` (or `%40`, `atLength` 3) is at `at`.
     @inline(__always)
-    static func match(_ p: UnsafePointer<UInt8>, count n: Int, at: Int, atLength: Int, resume: inout Int) -> Span? {
+    static func match(_ p: UnsafePointer<UInt8>, count n: Int, at: Int, atLength: Int, includeTokens: Bool = false,
+                      resume: inout Int) -> Span? {
         resume = at + atLength
         var start = at
         while start > 0 && at - start < 64 && isLocal(p[start - 1]) { start -= 1 }
@@ -34,7 +35,7 @@ enum EmailDetector {
         }
         guard labels >= 2, lastLabelAllLetters, end - lastLabelStart >= 2 else { return nil }
         if end < n && (p[end] == UInt8(ascii: "_") || p[end] == UInt8(ascii: "@")) { return nil }
-        if isInvalidTLD(p, lastLabelStart, end) { return nil }
+        if !includeTokens && isInvalidTLD(p, lastLabelStart, end) { return nil }
         resume = max(resume, end)
         return Span(start: start, end: end, type: .email)
     }

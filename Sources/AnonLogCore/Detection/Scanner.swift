@@ -1,4 +1,7 @@
 import CByteMasks
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The single pass over a window of bytes that finds every detected type.
 ///
@@ -148,7 +151,30 @@ public struct Scanner: Sendable {
             }
             block += 64
         }
+        if config.includeTokens && types.contains(.personnummer) { findPersonnummerTokens(p, n) }
         normalise()
+    }
+
+    /// `pnr-` and 12 base32 characters: anonlog's personnummer tokens (redact stage only).
+    private mutating func findPersonnummerTokens(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        var i = 0
+        while i + 16 <= n {
+            guard let hit = memchr(p + i, Int32(UInt8(ascii: "-")), n - i) else { return }
+            let dash = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - p
+            i = dash + 1
+            guard dash >= 3, Bytes.equals(p + dash - 3, "pnr") else { continue }
+            let start = dash - 3
+            guard start + 16 <= n, start == 0 || !ByteClass.isAlnum(p[start - 1]) else { continue }
+            var ok = true
+            for k in (start + 4)..<(start + 16) {
+                let b = p[k]
+                if !((b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "2") && b <= UInt8(ascii: "7"))) { ok = false; break }
+            }
+            if ok && (start + 16 == n || !ByteClass.isAlnum(p[start + 16])) {
+                spans.append(Span(start: start, end: start + 16, type: .personnummer))
+                i = start + 16
+            }
+        }
     }
 
     /// `@` and `%40` (e-mail), `=` (key=value usernames), `~` (user directories).
@@ -158,14 +184,14 @@ public struct Scanner: Sendable {
         switch p[position] {
         case UInt8(ascii: "@") where email && position >= resume:
             var next = position + 1
-            if let span = EmailDetector.match(p, count: n, at: position, atLength: 1, resume: &next) {
+            if let span = EmailDetector.match(p, count: n, at: position, atLength: 1, includeTokens: config.includeTokens, resume: &next) {
                 spans.append(span)
                 resume = next
             }
         case UInt8(ascii: "%") where email && position >= resume:
             guard Bytes.startsWith(p, position, n, "%40") else { return }
             var next = position + 3
-            if let span = EmailDetector.match(p, count: n, at: position, atLength: 3, resume: &next) {
+            if let span = EmailDetector.match(p, count: n, at: position, atLength: 3, includeTokens: config.includeTokens, resume: &next) {
                 spans.append(span)
                 resume = next
             }

@@ -35,7 +35,7 @@ enum UsernameDetector {
         if allDigits { return }
         if length == 1 && p[start] == UInt8(ascii: "-") { return }
         if end < n && (p[end] == UInt8(ascii: "@") || (p[end] == UInt8(ascii: "%") && Bytes.startsWith(p, end, n, "%40"))) { return }
-        if isAnonymisedToken(p, start, end) { return }
+        if !config.includeTokens && isAnonymisedToken(p, start, end) { return }
         if config.keptUsers.contains(p, start, end) { return }
         spans.append(Span(start: start, end: end, type: .username))
     }

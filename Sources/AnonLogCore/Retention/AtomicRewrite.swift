@@ -9,8 +9,11 @@ import Glibc
 /// mode, owner and times, and is renamed over the original; then the directory is fsynced.
 /// On any error the temp file is removed and the original is untouched.
 public enum AtomicRewrite {
-    /// Rewrites `path` through `pipeline`, keeping its compression format.
-    public static func rewrite(_ path: String, pipeline: Pipeline) throws -> PipelineStats {
+    /// Rewrites `path` through `pipeline`, keeping its compression format. `beforeRename` sees
+    /// the finished temp file (its device and inode) just before it replaces the original, so
+    /// a sweep can record the new file's stage first and never transform it twice.
+    public static func rewrite(_ path: String, pipeline: Pipeline,
+                               beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
         var original = stat()
         guard lstat(path, &original) == 0 else { throw AnonLogError.posix(path, errno: errno) }
         if (original.st_mode & S_IFMT) == S_IFLNK {
@@ -48,6 +51,11 @@ public enum AtomicRewrite {
         var times = [original.st_atim, original.st_mtim]
         guard futimens(fd, &times) == 0 else {
             throw AnonLogError.posix("\(path): cannot keep the modification time", errno: errno)
+        }
+        if let beforeRename {
+            var written = stat()
+            guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(path, errno: errno) }
+            try beforeRename(UInt64(written.st_dev), UInt64(written.st_ino))
         }
         guard rename(tempPath, path) == 0 else { throw AnonLogError.posix(path, errno: errno) }
         renamed = true

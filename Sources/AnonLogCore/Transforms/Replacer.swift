@@ -75,6 +75,10 @@ struct Replacer: Sendable {
         case .username: Self.append(Self.redactedUsername, to: out)
         case .email: Self.append(Self.isEncodedEmail(p, count) ? Self.redactedEncodedEmail : Self.redactedEmail, to: out)
         case .personnummer:
+            if count == 16 && p[0] == UInt8(ascii: "p") && p[3] == UInt8(ascii: "-") {
+                Self.append("000000-0000", to: out)   // a pnr-T token
+                return
+            }
             // The number's own layout with every digit zero: an impossible date, never matched.
             out.reserve(extra: count)
             let destination = (out.base + out.count).assumingMemoryBound(to: UInt8.self)
