@@ -32,6 +32,9 @@ struct Filter: ParsableCommand {
     @Flag(help: "Rewrite each FILE in place, keeping its format, mode, owner and mtime.")
     var inPlace = false
 
+    @Flag(name: .shortAndLong, help: "With --in-place: rewrite every text file under the directories (binary files are skipped), several at once.")
+    var recursive = false
+
     @Option(name: [.customShort("j"), .customLong("jobs")], help: "Worker threads (default: all cores).")
     var jobs: Int = 0
 
@@ -84,6 +87,7 @@ struct Filter: ParsableCommand {
         if inPlace && files.isEmpty { throw ValidationError("--in-place needs at least one FILE") }
         if inPlace && files.contains("-") { throw ValidationError("--in-place cannot rewrite stdin") }
         if inPlace && outputFormat != nil { throw ValidationError("--in-place keeps each file's format; drop --output-format") }
+        if recursive && !inPlace { throw ValidationError("--recursive goes with --in-place") }
         if append && output == nil { throw ValidationError("--append needs -o FILE") }
         if jobs < 0 { throw ValidationError("-j must be 0 (all cores) or more") }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
@@ -106,6 +110,21 @@ struct Filter: ParsableCommand {
                                       transform: transform)
         let pipeline = Pipeline(options: options)
 
+        if inPlace && recursive {
+            let outcomes = TreeRewrite.rewrite(files, options: options, threads: jobs > 0 ? jobs : Pipeline.coreCount)
+            var total = PipelineStats()
+            var failed = false
+            for outcome in outcomes {
+                if let error = outcome.error {
+                    writeToStderr("anonlog: \(error)\n")
+                    failed = true
+                }
+                if let stats = outcome.stats { total.merge(stats) }
+            }
+            if stats { StatsReport.print(total) }
+            if failed { throw ExitCode(2) }
+            return
+        }
         if inPlace {
             var total = PipelineStats()
             for file in files {

@@ -78,6 +78,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dump.sql.z"])
     }
 
+    @Test func recursiveInPlaceRewritesTextFilesAndSkipsBinaries() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sub = directory.appendingPathComponent("a/b")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try Data("x 192.0.2.1\n".utf8).write(to: directory.appendingPathComponent("a/one.log"))
+        _ = try Anonlog.shell("printf 'y 192.0.2.2\n' | gzip -c > '\(sub.path)/two.log.gz' && chmod 600 '\(sub.path)/two.log.gz'")
+        let binary = Data([0x00, 0x01] + Array(" 192.0.2.3".utf8))
+        try binary.write(to: sub.appendingPathComponent("blob.bin"))
+        let result = try Anonlog.run(["--profile", "redact", "--in-place", "--recursive", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: directory.appendingPathComponent("a/one.log"), encoding: .utf8) == "x 0.0.0.0\n")
+        #expect(try Anonlog.shell("gzip -dc '\(sub.path)/two.log.gz'").stdout == Array("y 0.0.0.0\n".utf8))
+        #expect((try FileManager.default.attributesOfItem(atPath: sub.appendingPathComponent("two.log.gz").path)[.posixPermissions] as? Int) == 0o600)
+        #expect(try Data(contentsOf: sub.appendingPathComponent("blob.bin")) == binary)
+    }
+
     @Test func diskFullIsOneClearLine() throws {
         let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
         let result = try Anonlog.run(["--profile", "redact", "-o", "/dev/full", sample])

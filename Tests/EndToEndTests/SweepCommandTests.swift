@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+/// `anonlog sweep` on a temp tree with a fixed clock: stages, kept metadata, state, audit,
+/// locking, policy errors, and a crash test that SIGKILLs sweeps at random moments.
+@Suite(.serialized) struct SweepCommandTests {
+    /// A tree of gzip logs with mtimes spread over a month, a key, and a policy.
+    struct Tree {
+        let root: URL
+        var logs: URL { root.appendingPathComponent("logs") }
+        var policy: String { root.appendingPathComponent("policy.toml").path }
+        var state: String { root.appendingPathComponent("var/state.json").path }
+        var audit: String { root.appendingPathComponent("var/audit.jsonl").path }
+
+        init(files: Int = 4, linesPerFile: Int = 3) throws {
+            root = try Anonlog.tempDirectory()
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("logs"), withIntermediateDirectories: true)
+            try Data("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n".utf8).write(to: root.appendingPathComponent("key"))
+            chmod(root.appendingPathComponent("key").path, 0o600)
+            for index in 0..<files {
+                let day = 1 + (index * 7) % 25
+                var text = ""
+                for line in 0..<linesPerFile {
+                    text += "192.0.2.\(line % 250 + 1) - erik [\(String(format: "%02d", day))/Nov/2026:10:00:00 +0100] \"GET /?e=anna%40example.se&pnr=850709-9805 HTTP/1.1\" 200 \(line)\n"
+                }
+                let path = root.appendingPathComponent("logs/access.log.\(index).gz").path
+                let plain = root.appendingPathComponent("plain.tmp").path
+                try Data(text.utf8).write(to: URL(fileURLWithPath: plain))
+                _ = try Anonlog.shell("gzip -c '\(plain)' > '\(path)' && rm '\(plain)' && chmod 640 '\(path)' && touch -d '2026-11-\(String(format: "%02d", day)) 12:00:00 UTC' '\(path)'")
+            }
+            try Data("live\n".utf8).write(to: root.appendingPathComponent("logs/access.log"))
+            let policy = """
+                # retention for web logs
+                key_file = "\(root.path)/key"
+                state_file = "\(root.path)/var/state.json"
+                audit_log = "\(root.path)/var/audit.jsonl"
+
+                [[rule]]
+                name = "web"
+                paths = ["\(root.path)/logs/access.log.*"]
+                pseudonymize_after = "1d"
+                redact_after = "14d"
+                delete_after = "24d"
+                [rule.redact]
+                ip = "truncate"
+                """
+            try Data(policy.utf8).write(to: URL(fileURLWithPath: self.policy))
+        }
+
+        func contents(_ name: String) throws -> String {
+            String(decoding: try Anonlog.shell("gzip -dc '\(logs.path)/\(name)'").stdout, as: UTF8.self)
+        }
+
+        func sweep(_ extra: [String] = [], now: String = "2026-11-26") throws -> Anonlog.Result {
+            try Anonlog.run(["sweep", "--policy", policy, "--now", now] + extra)
+        }
+    }
+
+    @Test func movesEachFileToTheStageItsAgeCallsFor() throws {
+        let tree = try Tree()
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        // Files 0..3 have mtimes 1, 8, 15, 22 November: ages 25, 18, 11, 4 days on the 26th.
+        let before = try FileManager.default.attributesOfItem(atPath: tree.logs.appendingPathComponent("access.log.3.gz").path)
+        let plan = try tree.sweep(["--dry-run"])
+        #expect(String(decoding: plan.stdout, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "(")[0].trimmingCharacters(in: .whitespaces) } == [
+            "\(tree.logs.path)/access.log.0.gz: raw -> deleted", "\(tree.logs.path)/access.log.1.gz: raw -> redacted",
+            "\(tree.logs.path)/access.log.2.gz: raw -> pseudonymized", "\(tree.logs.path)/access.log.3.gz: raw -> pseudonymized",
+        ])
+        #expect(!FileManager.default.fileExists(atPath: tree.state))   // a dry run writes nothing
+        let result = try tree.sweep()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tree.logs.appendingPathComponent("access.log.0.gz").path))
+        let redacted = try tree.contents("access.log.1.gz")
+        #expect(redacted.hasPrefix("192.0.2.0 - - [08/Nov/2026:10:00:00 +0100] \"GET /?e=redacted%40anon.invalid&pnr=000000-0000 HTTP/1.1\" 200 0\n"))
+        let pseudonymised = try tree.contents("access.log.3.gz")
+        #expect(!pseudonymised.contains("erik") && !pseudonymised.contains("anna") && !pseudonymised.contains("850709"))
+        #expect(pseudonymised.contains(" - u-rmtrk5bqqh6y [") && pseudonymised.contains("pnr=pnr-3jyws2g5au47"))
+        let after = try FileManager.default.attributesOfItem(atPath: tree.logs.appendingPathComponent("access.log.3.gz").path)
+        #expect(after[.modificationDate] as? Date == before[.modificationDate] as? Date)
+        #expect(after[.posixPermissions] as? Int == 0o640)
+        #expect(try tree.contents("access.log.3.gz") == pseudonymised)
+        #expect(try String(contentsOf: tree.logs.appendingPathComponent("access.log"), encoding: .utf8) == "live\n")
+
+        // Idempotent: a second sweep at the same time does nothing.
+        let again = try tree.sweep(["--dry-run"])
+        #expect(String(decoding: again.stdout, as: UTF8.self) == "nothing to do\n")
+        // Later, the pseudonymised files are redacted (tokens included) and the rest deleted.
+        _ = try tree.sweep(now: "2026-12-07")
+        // The pseudonymised address is what gets truncated (the original is long gone).
+        let later = try tree.contents("access.log.3.gz")
+        let firstLine = later.split(separator: "\n")[0]
+        #expect(firstLine.hasSuffix(".0 - - [22/Nov/2026:10:00:00 +0100] \"GET /?e=redacted%40anon.invalid&pnr=000000-0000 HTTP/1.1\" 200 0"))
+        #expect(!later.contains("192.0.2.") && !later.contains("u-") && !later.contains("pnr-"))
+        #expect(!FileManager.default.fileExists(atPath: tree.logs.appendingPathComponent("access.log.1.gz").path))
+
+        let audit = try String(contentsOfFile: tree.audit, encoding: .utf8).split(separator: "\n")
+        #expect(audit.count == 4 + 3)
+        let first = try JSONSerialization.jsonObject(with: Data(audit[1].utf8)) as! [String: Any]
+        #expect(first["to"] as? String == "redacted" && first["from"] as? String == "raw")
+        #expect((first["counts"] as? [String: Int])?["ipv4"] == 3)
+        let all = audit.joined()
+        for raw in ["erik", "anna", "850709", "192.0.2.1 "] { #expect(!all.contains(raw)) }
+    }
+
+    @Test func youngFilesAreNotTouched() throws {
+        let tree = try Tree(files: 1)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let path = tree.logs.appendingPathComponent("access.log.0.gz").path
+        _ = try Anonlog.shell("touch -d '2026-11-25 23:59:30 UTC' '\(path)'")
+        let plan = try tree.sweep(["--dry-run"], now: "2026-11-26T00:00:00Z")
+        #expect(String(decoding: plan.stdout, as: UTF8.self) == "nothing to do\n")
+    }
+
+    @Test func aSecondSweepWaitsForNoOne() throws {
+        let tree = try Tree(files: 1)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        // Hold the lock from a shell with flock(1), then sweep.
+        let lock = tree.state + ".lock"
+        try FileManager.default.createDirectory(atPath: (lock as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [lock, "sleep", "3"]
+        try holder.run()
+        usleep(300_000)
+        let blocked = try tree.sweep()
+        holder.waitUntilExit()
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("another sweep is running"))
+        #expect(try tree.contents("access.log.0.gz").contains("erik"))
+        #expect(try tree.sweep().status == 0)
+    }
+
+    @Test(arguments: [
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\"]\nredact_after = \"soon\"\n", ":5: 'soon' is not a duration"),
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\"]\ncolour = \"blue\"\n", ":5: unknown or mistyped rule key 'colour'"),
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\"]\nredact_after = \"2d\"\npseudonymize_after = \"5d\"\n", "stages must come in order"),
+        ("state_file = \"/x\"\n[[rule]]\npaths = [\"/z\"]\nredact_after = \"2d\"\n", ":1: missing 'audit_log'"),
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\",\n  \"/w\"\nredact_after = \"2d\"\n", "unterminated array"),
+    ])
+    func policyErrorsNameTheLine(policy: String, message: String) throws {
+        let root = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("p.toml").path
+        try Data(policy.utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Anonlog.run(["sweep", "--policy", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("anonlog: \(path)"))
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func killedSweepsLeaveEveryFileOldOrComplete() throws {
+        // The expected end state, from an uninterrupted sweep of an identical tree.
+        let reference = try Tree(files: 12, linesPerFile: 4000)
+        defer { try? FileManager.default.removeItem(at: reference.root) }
+        let pristine = reference.root.appendingPathComponent("pristine").path
+        _ = try Anonlog.shell("cp -a '\(reference.logs.path)' '\(pristine)'")
+        #expect(try reference.sweep().status == 0)
+        var expected: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: reference.logs.path) {
+            expected[name] = try Anonlog.shell("gzip -dc -f '\(reference.logs.path)/\(name)'").stdout
+        }
+        var original: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: pristine) {
+            original[name] = try Anonlog.shell("gzip -dc -f '\(pristine)/\(name)'").stdout
+        }
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<12 {
+            _ = try Anonlog.shell("rm -rf '\(reference.logs.path)' '\(reference.root.path)/var' && cp -a '\(pristine)' '\(reference.logs.path)'")
+            let process = Process()
+            process.executableURL = Anonlog.binary
+            process.arguments = ["sweep", "--policy", reference.policy, "--now", "2026-11-26"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 5_000...400_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // Every file is either untouched or completely processed (or deleted, if due).
+            for (name, old) in original {
+                let path = "\(reference.logs.path)/\(name)"
+                guard FileManager.default.fileExists(atPath: path) else {
+                    #expect(expected[name] == nil, "round \(round): \(name) vanished but was not due for deletion")
+                    continue
+                }
+                let now = try Anonlog.shell("gzip -dc -f '\(path)'").stdout
+                #expect(now == old || now == expected[name], "round \(round): \(name) is neither old nor complete")
+            }
+            // The next sweep finishes the work exactly once and leaves no temp file.
+            #expect(try reference.sweep().status == 0)
+            let names = try FileManager.default.contentsOfDirectory(atPath: reference.logs.path)
+            #expect(!names.contains { $0.contains(".anonlog-") }, "round \(round): stray temp files \(names)")
+            #expect(Set(names) == Set(expected.keys))
+            for (name, content) in expected {
+                #expect(try Anonlog.shell("gzip -dc -f '\(reference.logs.path)/\(name)'").stdout == content, "round \(round): \(name)")
+            }
+        }
+    }
+}
