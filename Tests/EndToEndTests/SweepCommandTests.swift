@@ -102,6 +102,32 @@ import Testing
         for raw in ["erik", "anna", "850709", "192.0.2.1 "] { #expect(!all.contains(raw)) }
     }
 
+    @Test func aFileRenamedByLogrotateIsRecognised() throws {
+        let tree = try Tree(files: 4)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        #expect(try tree.sweep().status == 0)
+        let before = try tree.contents("access.log.3.gz")
+        // logrotate shifts .3 to .7: same inode, so still pseudonymised, not again.
+        #expect(rename(tree.logs.appendingPathComponent("access.log.3.gz").path, tree.logs.appendingPathComponent("access.log.7.gz").path) == 0)
+        let plan = try tree.sweep(["--dry-run"])
+        #expect(String(decoding: plan.stdout, as: UTF8.self) == "nothing to do\n")
+        #expect(try tree.contents("access.log.7.gz") == before)
+    }
+
+    @Test func aFailingFileIsReportedAndTheRestIsDone() throws {
+        let tree = try Tree(files: 4)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let broken = tree.logs.appendingPathComponent("access.log.2.gz").path
+        _ = try Anonlog.shell("head -c 30 '\(broken)' > '\(broken).cut' && mv '\(broken).cut' '\(broken)' && touch -d '2026-11-15 12:00 UTC' '\(broken)'")
+        let result = try tree.sweep()
+        #expect(result.status == 1)
+        #expect(result.stderr == "anonlog: \(broken): truncated gzip data (unexpected end of file)\n")
+        #expect(!(try tree.contents("access.log.3.gz")).contains("erik"))
+        let audit = try String(contentsOfFile: tree.audit, encoding: .utf8)
+        #expect(audit.contains("\"error\":\"\(broken): truncated gzip data"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tree.logs.path).allSatisfy { !$0.contains(".anonlog-") })
+    }
+
     @Test func youngFilesAreNotTouched() throws {
         let tree = try Tree(files: 1)
         defer { try? FileManager.default.removeItem(at: tree.root) }
