@@ -64,17 +64,7 @@ struct Filter: ParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
-    @Flag(help: "Also match organisationsnummer (left alone by default: not personal data).")
-    var orgnr = false
-
-    @Option(help: ArgumentHelp("A file of usernames, one per line (e.g. getent passwd | cut -d: -f1): every word equal to one is a username.", valueName: "file"))
-    var usersFile: String?
-
-    @Option(help: ArgumentHelp("Accounts to keep as they are, comma-separated; replaces the built-in system accounts, or adds to them with a leading '+'.", valueName: "list"))
-    var keepUsers: String?
-
-    @Option(help: ArgumentHelp("Today's date (YYYY-MM-DD) for the century of YYMMDD-NNNN personnummer (tests).", visibility: .hidden))
-    var today: String?
+    @OptionGroup var detectionFlags: DetectionOptions
 
     @Flag(help: "Print per-type counts, bytes in/out and MB/s on stderr at the end.")
     var stats = false
@@ -101,7 +91,7 @@ struct Filter: ParsableCommand {
         if let user { overrides[.username] = user }
         if let pnr { overrides[.personnummer] = pnr }
         let plan = try ActionPlan(profile: profile, overrides: overrides)
-        let detection = try DetectionOptions.config(orgnr: orgnr, usersFile: usersFile, keepUsers: keepUsers, today: today)
+        let detection = try detectionFlags.config()
         let realFiles = files.filter { $0 != "-" }
         let fallback = realFiles.first.flatMap(Dates.mtime) ?? detection.today
         let transform = try keys.transformConfig(needsKey: plan.needsKey, fallbackDate: fallback, today: detection.today)

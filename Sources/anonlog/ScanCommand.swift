@@ -51,17 +51,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: [.customShort("j"), .customLong("jobs")], help: "Threads (default: all cores).")
     var jobs: Int = 0
 
-    @Flag(help: "Also match organisationsnummer.")
-    var orgnr = false
-
-    @Option(help: ArgumentHelp("A file of usernames, one per line: every word equal to one is a username.", valueName: "file"))
-    var usersFile: String?
-
-    @Option(help: ArgumentHelp("Accounts to ignore, comma-separated; a leading '+' adds to the built-in system accounts.", valueName: "list"))
-    var keepUsers: String?
-
-    @Option(help: ArgumentHelp("Today's date (YYYY-MM-DD) for the century of YYMMDD-NNNN forms (tests).", visibility: .hidden))
-    var today: String?
+    @OptionGroup var detectionFlags: DetectionOptions
 
     @Option(help: ArgumentHelp("Chunk size in bytes (tests).", visibility: .hidden))
     var chunkSize: Int = 1 << 20
@@ -84,7 +74,7 @@ struct ScanCommand: ParsableCommand {
         options.showValues = showValues
         options.chunkSize = max(1, chunkSize)
         if jobs > 0 { options.threads = jobs }
-        options.detection = try DetectionOptions.config(orgnr: orgnr, usersFile: usersFile, keepUsers: keepUsers, today: today)
+        options.detection = try detectionFlags.config()
         if let only {
             var types = Set<DetectionType>()
             for name in only.split(separator: ",") {

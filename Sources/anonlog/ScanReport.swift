@@ -36,9 +36,9 @@ struct ScanReport {
                     if showValues, let raw = finding.raw { line += " \(raw)" }
                     out.line(line)
                 case .json:
-                    var object = "{\"path\":\(JSON.string(report.path)),\"line\":\(finding.line),\"column\":\(finding.column),"
-                        + "\"length\":\(finding.length),\"type\":\"\(finding.type)\",\"masked\":\(JSON.string(finding.masked))"
-                    if showValues, let raw = finding.raw { object += ",\"value\":\(JSON.string(raw))" }
+                    var object = "{\"path\":\(JSONText.quote(report.path)),\"line\":\(finding.line),\"column\":\(finding.column),"
+                        + "\"length\":\(finding.length),\"type\":\"\(finding.type)\",\"masked\":\(JSONText.quote(finding.masked))"
+                    if showValues, let raw = finding.raw { object += ",\"value\":\(JSONText.quote(raw))" }
                     out.line(object + "}")
                 case .count:
                     break
@@ -92,30 +92,6 @@ struct OutputBuffer {
             offset += n
         }
         bytes.removeAll(keepingCapacity: true)
-    }
-}
-
-/// JSON string literals, escaping quotes, backslashes and control characters; bytes that are
-/// not UTF-8 become U+FFFD (paths are not guaranteed UTF-8).
-enum JSON {
-    static func string(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }
 

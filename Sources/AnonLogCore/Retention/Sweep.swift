@@ -118,25 +118,14 @@ public struct Sweeper: Sendable {
         }
         for stray in strays { unlink(stray) }
         let audit = try AuditLog(path: policy.auditLog)
-        let results = ResultList(count: actions.count)
-        let running = DispatchGroup()
-        for _ in 0..<min(threads, max(1, actions.count)) {
-            running.enter()
-            let thread = Thread { [self] in
-                defer { running.leave() }
-                while let index = results.claim() {
-                    let error = perform(actions[index], key: key, state: state, audit: audit)
-                    results.set(index, error)
-                }
-            }
-            thread.start()
+        let errors = WorkList<String?>.run(count: actions.count, threads: threads) { [self] index in
+            perform(actions[index], key: key, state: state, audit: audit)
         }
-        running.wait()
         // Forget files that are gone (deleted, or rotated out of every rule's globs).
         let (_, remaining, _) = plan(state: state)
         try state.prune(existing: remaining)
         _ = existing
-        return zip(actions, results.errors).map { ($0, $1) }
+        return zip(actions, errors).map { ($0, $1) }
     }
 
     /// One action; returns an error line or nil.
@@ -146,9 +135,9 @@ public struct Sweeper: Sendable {
         guard lstat(action.path, &info) == 0 else { return "\(action.path): \(String(cString: strerror(errno)))" }
         let device = UInt64(info.st_dev), inode = UInt64(info.st_ino)
         var fields: [(String, String)] = [
-            ("time", AuditLog.quote(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(now))))),
-            ("path", AuditLog.quote(action.path)), ("rule", AuditLog.quote(action.rule)),
-            ("from", AuditLog.quote(action.from.name)), ("to", AuditLog.quote(action.to.name)),
+            ("time", JSONText.quote(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(now))))),
+            ("path", JSONText.quote(action.path)), ("rule", JSONText.quote(action.rule)),
+            ("from", JSONText.quote(action.from.name)), ("to", JSONText.quote(action.to.name)),
         ]
         do {
             if action.to == .deleted {
@@ -170,10 +159,10 @@ public struct Sweeper: Sendable {
             audit.append(fields)
             return nil
         } catch let error as AnonLogError {
-            audit.append(fields + [("error", AuditLog.quote(error.message))])
+            audit.append(fields + [("error", JSONText.quote(error.message))])
             return error.message
         } catch {
-            audit.append(fields + [("error", AuditLog.quote("\(error)"))])
+            audit.append(fields + [("error", JSONText.quote("\(error)"))])
             return "\(action.path): \(error)"
         }
     }
@@ -231,30 +220,6 @@ public struct Sweeper: Sendable {
             i += 1
         }
         return nil
-    }
-}
-
-/// Work list and results of the parallel sweep.
-private final class ResultList: @unchecked Sendable {
-    // Guarded by `lock`, shared by the sweep workers.
-    private let lock = NSLock()
-    private var next = 0
-    private(set) var errors: [String?]
-
-    init(count: Int) { errors = Array(repeating: nil, count: count) }
-
-    func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < errors.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func set(_ index: Int, _ error: String?) {
-        lock.lock()
-        errors[index] = error
-        lock.unlock()
     }
 }
 

@@ -21,67 +21,24 @@ public enum TreeRewrite {
         var walk = ScanOptions()
         walk.recursive = true
         let (files, walkErrors) = FileWalker.files(paths, options: walk)
-        let table = OutcomeTable(files)
-        let running = DispatchGroup()
-        for _ in 0..<min(max(1, threads), max(1, files.count)) {
-            running.enter()
-            let thread = Thread {
-                defer { running.leave() }
-                while let (index, path) = table.claim() {
-                    var outcome = Outcome(path: path)
-                    do {
-                        if try BinaryCheck.looksBinary(path) {
-                            outcome.skippedBinary = true
-                        } else {
-                            var fileOptions = options
-                            fileOptions.threads = 1
-                            outcome.stats = try AtomicRewrite.rewrite(path, pipeline: Pipeline(options: fileOptions))
-                        }
-                    } catch let error as AnonLogError {
-                        outcome.error = error.message
-                    } catch {
-                        outcome.error = "\(path): \(error)"
-                    }
-                    table.store(outcome, at: index)
+        let outcomes = WorkList<Outcome>.run(count: files.count, threads: threads) { index in
+            let path = files[index]
+            var outcome = Outcome(path: path)
+            do {
+                if try BinaryCheck.looksBinary(path) {
+                    outcome.skippedBinary = true
+                } else {
+                    var fileOptions = options
+                    fileOptions.threads = 1
+                    outcome.stats = try AtomicRewrite.rewrite(path, pipeline: Pipeline(options: fileOptions))
                 }
+            } catch let error as AnonLogError {
+                outcome.error = error.message
+            } catch {
+                outcome.error = "\(path): \(error)"
             }
-            thread.start()
+            return outcome
         }
-        running.wait()
-        return walkErrors.map { Outcome(path: "", error: $0) } + table.outcomes
-    }
-}
-
-/// The shared work list of a tree rewrite.
-private final class OutcomeTable: @unchecked Sendable {
-    // Guarded by `lock`; the only state the rewrite workers share.
-    private let lock = NSLock()
-    private let files: [String]
-    private var next = 0
-    private var results: [TreeRewrite.Outcome?]
-
-    init(_ files: [String]) {
-        self.files = files
-        results = Array(repeating: nil, count: files.count)
-    }
-
-    func claim() -> (Int, String)? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < files.count else { return nil }
-        next += 1
-        return (next - 1, files[next - 1])
-    }
-
-    func store(_ outcome: TreeRewrite.Outcome, at index: Int) {
-        lock.lock()
-        results[index] = outcome
-        lock.unlock()
-    }
-
-    var outcomes: [TreeRewrite.Outcome] {
-        lock.lock()
-        defer { lock.unlock() }
-        return results.compactMap { $0 }
+        return walkErrors.map { Outcome(path: "", error: $0) } + outcomes
     }
 }

@@ -16,22 +16,14 @@ public struct TreeScanner: Sendable {
         if files.count == 1 {
             return ([scanFile(files[0], threads: options.threads)], walkErrors)
         }
-        let results = ReportTable(count: files.count)
-        let running = DispatchGroup()
-        for _ in 0..<min(options.threads, max(1, files.count)) {
-            running.enter()
-            let thread = Thread { [self] in
-                defer { running.leave() }
-                while let index = results.claim() {
-                    let report = scanFile(files[index], threads: 1)
-                    let (done, bytes) = results.store(report, at: index)
-                    progress?(done, bytes)
-                }
-            }
-            thread.start()
+        let progressCounter = ProgressCounter()
+        let reports = WorkList<FileReport>.run(count: files.count, threads: options.threads) { [self] index in
+            let report = scanFile(files[index], threads: 1)
+            let (done, bytes) = progressCounter.add(report.bytes)
+            progress?(done, bytes)
+            return report
         }
-        running.wait()
-        return (results.reports, walkErrors)
+        return (reports, walkErrors)
     }
 
     /// Scans one file (after the size and binary checks) with a pipeline of `threads` workers.
@@ -63,37 +55,18 @@ public struct TreeScanner: Sendable {
     }
 }
 
-/// The shared work list of a parallel scan: hands out file indices and keeps the reports.
-private final class ReportTable: @unchecked Sendable {
-    // Guarded by `lock`; the only state shared between scan workers.
+/// Files done and bytes scanned so far, for the progress line.
+private final class ProgressCounter: @unchecked Sendable {
+    // Guarded by `lock`; scan workers add from several threads.
     private let lock = NSLock()
-    private var next = 0
-    private var done = 0
+    private var files = 0
     private var bytes = 0
-    private var slots: [FileReport?]
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func claim() -> Int? {
+    func add(_ fileBytes: Int) -> (Int, Int) {
         lock.lock()
         defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ report: FileReport, at index: Int) -> (Int, Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = report
-        done += 1
-        bytes += report.bytes
-        return (done, bytes)
-    }
-
-    var reports: [FileReport] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
+        files += 1
+        bytes += fileBytes
+        return (files, bytes)
     }
 }
