@@ -26,6 +26,8 @@ static void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
         m->space |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), lane);
         m->slash |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), lane);
         m->r |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('r')), lane);
+        m->esl |= lane_bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('e')), _mm_cmpeq_epi8(v, _mm_set1_epi8('s'))),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('l'))), lane);
     }
 }
 
@@ -36,7 +38,7 @@ static inline uint64_t half_bits(__m256i v, int half) {
 
 __attribute__((target("avx2")))
 static void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
-    AnonLogByteMasks r = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    AnonLogByteMasks r = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     for (int half = 0; half < 2; half++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * half));
         __m256i digitOffset = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
@@ -53,6 +55,8 @@ static void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         r.space |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), half);
         r.slash |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')), half);
         r.r |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('r')), half);
+        r.esl |= half_bits(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('s'))),
+                                           _mm256_cmpeq_epi8(v, _mm256_set1_epi8('l'))), half);
     }
     *m = r;
 }
@@ -78,6 +82,7 @@ static void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
         if (b == ' ') m->space |= bit;
         if (b == '/') m->slash |= bit;
         if (b == 'r') m->r |= bit;
+        if (b == 'e' || b == 's' || b == 'l') m->esl |= bit;
     }
 }
 

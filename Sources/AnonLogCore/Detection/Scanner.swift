@@ -58,13 +58,13 @@ public struct Scanner: Sendable {
         var previousR: UInt64 = 0
         var previousNewline: UInt64 = startsLine ? 1 : 0
         var m = AnonLogByteMasks()
+        // The next block's masks too: an IPv6 address starting in this block ends by the next.
+        var next = AnonLogByteMasks()
+        Scanner.masks(kernel, p, n, at: 0, into: &next)
         var block = 0
         while block < n {
-            if block + 64 <= n {
-                kernel(p + block, &m)
-            } else {
-                anonlog_byte_masks_partial(kernel, p + block, Int32(n - block), &m)
-            }
+            m = next
+            Scanner.masks(kernel, p, n, at: block + 64, into: &next)
             let digitBefore = (m.digit << 1) | previousDigit
             let digitRunStart = m.digit & ~digitBefore
             let sixDigits = m.digit & (m.digit >> 1) & (m.digit >> 2) & (m.digit >> 3) & (m.digit >> 4) & (m.digit >> 5)
@@ -73,15 +73,32 @@ public struct Scanner: Sendable {
             let ipv4 = m.dot & digitBefore & ((m.digit >> 1) | (1 << 63)) & dotSoon
             let lineStart = (m.newline << 1) | previousNewline
             let afterR = m.space & ((m.r << 1) | previousR)
-            // Home-directory paths: a slash right after a letter ("home/", "Users/", "mail/").
-            let slashAfterLetter = m.slash & ((m.letter << 1) | previousLetter)
+            // Home-directory paths: a slash right after "home", "Users" or "mail".
+            let slashAfterLetter = m.slash & ((m.esl << 1) | previousLetter)
+            // An IPv6 address has a "::" or at least six colons (seven, or six and a dotted
+            // quad): without either in this block and the next, no colon here starts one.
+            // (Worked out only for blocks with a colon; `nonzeroBitCount` is no single
+            // instruction on baseline x86-64, so clearing the lowest bit five times counts.)
+            var ipv6Possible = false
+            if m.colon != 0 {
+                let doubleColon = (m.colon & (m.colon >> 1)) | (next.colon & (next.colon >> 1)) | ((m.colon >> 63) & next.colon & 1)
+                if doubleColon != 0 {
+                    ipv6Possible = true
+                } else {
+                    var low = m.colon, high = next.colon
+                    for _ in 0..<5 {
+                        if low != 0 { low &= low &- 1 } else { high &= high &- 1 }
+                    }
+                    ipv6Possible = (low | high) != 0
+                }
+            }
             let alnum = m.digit | m.letter
             let words = wantWords ? alnum & ~((alnum << 1) | previousAlnum) : 0
             previousDigit = m.digit >> 63
             previousNewline = m.newline >> 63
             previousR = m.r >> 63
             previousAlnum = alnum >> 63
-            previousLetter = m.letter >> 63
+            previousLetter = m.esl >> 63
 
             // One loop per detector: each loop's branches are predictable (a single jump on
             // the trigger byte mispredicted on most candidates and cost ~15% of the scan).
@@ -107,8 +124,14 @@ public struct Scanner: Sendable {
             while bits != 0 {
                 let position = block + bits.trailingZeroBitCount
                 bits &= bits &- 1
-                if wantUsers != 0 { UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans) }
-                if !wantIPv6 || position < resumeIPv6 { continue }
+                // A JSON key ends in a quote, perhaps followed by blanks, right before the colon.
+                if wantUsers != 0 && position > 0 {
+                    let before = p[position - 1]
+                    if before == UInt8(ascii: "\"") || before == UInt8(ascii: " ") || before == UInt8(ascii: "\t") {
+                        UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
+                    }
+                }
+                if !wantIPv6 || !ipv6Possible || position < resumeIPv6 { continue }
                 var next = position + 1
                 if let span = IPv6Detector.match(p, count: n, colon: position, resume: &next) { spans.append(span) }
                 resumeIPv6 = next
@@ -174,6 +197,19 @@ public struct Scanner: Sendable {
                 spans.append(Span(start: start, end: start + 16, type: .personnummer))
                 i = start + 16
             }
+        }
+    }
+
+    /// The masks of the block at `offset` (zeros past the end).
+    @inline(__always)
+    private static func masks(_ kernel: AnonLogByteMasksFunction, _ p: UnsafePointer<UInt8>, _ n: Int, at offset: Int,
+                              into m: inout AnonLogByteMasks) {
+        if offset + 64 <= n {
+            kernel(p + offset, &m)
+        } else if offset < n {
+            anonlog_byte_masks_partial(kernel, p + offset, Int32(n - offset), &m)
+        } else {
+            m = AnonLogByteMasks()
         }
     }
 

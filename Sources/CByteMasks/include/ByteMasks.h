@@ -21,6 +21,7 @@ typedef struct {
     uint64_t space;   ///< ' '
     uint64_t slash;   ///< '/'
     uint64_t r;       ///< 'r' (ends "for" and "user", which precede a username in auth logs)
+    uint64_t esl;     ///< 'e', 's', 'l' (end "home", "Users", "mail" before a username)
 } AnonLogByteMasks;
 
 /// Computes the masks of the 64 bytes at `p` (all 64 must be readable) into `out`.
