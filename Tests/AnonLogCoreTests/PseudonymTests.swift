@@ -110,6 +110,28 @@ import Testing
         #expect(Self.rewrite("pnr 850709-9805", plan: plan) == "pnr 1985")
     }
 
+    @Test(arguments: [
+        ("2001:0DB8:0000:0000:0000:FF00:0042:8329", "2001:db8::ff00:42:8329"),
+        ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+        ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+        ("0:0:0:0:0:0:0:1", "::1"),
+        ("fe80::", "fe80::"),
+        ("::ffff:192.0.2.1", "::ffff:192.0.2.1"),
+        ("64:ff9b::192.0.2.1", "64:ff9b::c000:201"),
+    ])
+    func ipv6IsWrittenInRFC5952Form(input: String, canonical: String) throws {
+        // Truncating to /128 keeps every bit: the output is the address in canonical form.
+        var config = TransformConfig(key: Self.key)
+        config.ipv6Prefix = 128
+        config.ipv4Prefix = 32   // mapped addresses truncate by the IPv4 prefix
+        let plan = try ActionPlan(profile: .redact, overrides: [.ipv6: .truncate])
+        var rewriter = ChunkRewriter(plan: plan, detection: DetectionConfig(today: Self.today), transform: config)
+        let out = ChunkBuffer(capacity: 64)
+        let bytes = Array(input.utf8)
+        bytes.withUnsafeBytes { _ = rewriter.rewrite(window: $0, body: 0..<bytes.count, into: out) }
+        #expect(String(decoding: out.bytes, as: UTF8.self) == canonical)
+    }
+
     @Test func epochsComeFromEachLinesOwnDate() {
         let plan = Self.tokenPlan
         let november = Self.rewrite("2026-11-03T10:00:00Z mail anna@example.se\n", plan: plan, epoch: .monthly)

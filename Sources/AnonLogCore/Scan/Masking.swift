@@ -14,10 +14,8 @@ public enum Masking {
             return String(decoding: b[0..<min(keep, b.count)], as: UTF8.self) + String(repeating: "*", count: max(0, b.count - keep))
         case .email:
             var at = b.firstIndex(of: UInt8(ascii: "@")) ?? b.count
-            var atLength = 1
-            if at == b.count, let encoded = findEncodedAt(b) { at = encoded; atLength = 3 }
+            if at == b.count, let encoded = findEncodedAt(b) { at = encoded }
             guard at > 0, at < b.count else { return "***" }
-            _ = atLength
             return String(decoding: b[0..<1], as: UTF8.self) + "***" + String(decoding: b[at...], as: UTF8.self)
         case .ipv4:
             guard let lastDot = b.lastIndex(of: UInt8(ascii: ".")) else { return "*" }

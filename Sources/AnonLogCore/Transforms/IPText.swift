@@ -1,16 +1,15 @@
-/// IP address text <-> 16-byte form (IPv4 as the IPv4-mapped `::ffff:a.b.c.d`), writing
+/// IP address text <-> `IPAddress16` (IPv4 as the IPv4-mapped `::ffff:a.b.c.d`), writing
 /// IPv6 in RFC 5952 canonical form; allocation-free.
 enum IPText {
-    /// Parses a dotted quad (already validated by the detector) into `out[12..<16]` and sets
-    /// the mapped prefix.
-    static func parseIPv4(_ p: UnsafePointer<UInt8>, _ count: Int, into out: inout IPBytes) -> Bool {
-        out = IPBytes.mappedPrefix
+    /// Parses a dotted quad (already validated by the detector).
+    static func parseIPv4(_ p: UnsafePointer<UInt8>, _ count: Int) -> IPAddress16? {
+        var address: UInt32 = 0
         var octet = 0, value = 0, digits = 0
         for i in 0..<count {
             let b = p[i]
             if b == UInt8(ascii: ".") {
-                guard digits > 0, value <= 255, octet < 3 else { return false }
-                out[12 + octet] = UInt8(value)
+                guard digits > 0, value <= 255, octet < 3 else { return nil }
+                address = address << 8 | UInt32(value)
                 octet += 1
                 value = 0
                 digits = 0
@@ -18,92 +17,108 @@ enum IPText {
                 value = value * 10 + Int(b &- 48)
                 digits += 1
             } else {
-                return false
+                return nil
             }
         }
-        guard octet == 3, digits > 0, value <= 255 else { return false }
-        out[15] = UInt8(value)
-        return true
+        guard octet == 3, digits > 0, value <= 255 else { return nil }
+        return IPAddress16(ipv4: address << 8 | UInt32(value))
     }
 
     /// Parses any RFC 4291 text form (with `::` and an embedded dotted quad).
-    static func parseIPv6(_ p: UnsafePointer<UInt8>, _ count: Int, into out: inout IPBytes) -> Bool {
-        var head = IPBytes.zero, tail = IPBytes.zero
+    static func parseIPv6(_ p: UnsafePointer<UInt8>, _ count: Int) -> IPAddress16? {
+        // Groups before and after the "::", as 16-bit values.
+        var head: IPAddress16.Bytes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var tail = head
         var headCount = 0, tailCount = 0   // in bytes
         var compressed = false
-        var i = 0
-        if count >= 2 && p[0] == UInt8(ascii: ":") && p[1] == UInt8(ascii: ":") {
-            compressed = true
-            i = 2
-        }
-        while i < count {
-            // A dotted quad at the end.
-            var j = i
-            while j < count && IPv6Detector.isHex(p[j]) { j += 1 }
-            if j < count && p[j] == UInt8(ascii: ".") {
-                var quad = IPBytes.zero
-                guard parseIPv4(p + i, count - i, into: &quad) else { return false }
-                for k in 12..<16 {
-                    if compressed { tail[tailCount] = quad[k]; tailCount += 1 } else { head[headCount] = quad[k]; headCount += 1 }
+        var ok = true
+        withUnsafeMutableBytes(of: &head) { headBytes in
+            withUnsafeMutableBytes(of: &tail) { tailBytes in
+                func put(_ byte: UInt8) -> Bool {
+                    if compressed {
+                        guard tailCount < 16 else { return false }
+                        tailBytes[tailCount] = byte
+                        tailCount += 1
+                    } else {
+                        guard headCount < 16 else { return false }
+                        headBytes[headCount] = byte
+                        headCount += 1
+                    }
+                    return true
                 }
-                i = count
-                break
-            }
-            guard j > i, j - i <= 4 else { return false }
-            var value = 0
-            for k in i..<j {
-                let b = p[k]
-                value = value << 4 | Int(ByteClass.isDigit(b) ? b &- 48 : (b | 0x20) &- 87)
-            }
-            if compressed {
-                guard tailCount <= 14 else { return false }
-                tail[tailCount] = UInt8(value >> 8); tail[tailCount + 1] = UInt8(value & 255); tailCount += 2
-            } else {
-                guard headCount <= 14 else { return false }
-                head[headCount] = UInt8(value >> 8); head[headCount + 1] = UInt8(value & 255); headCount += 2
-            }
-            i = j
-            if i < count {
-                guard p[i] == UInt8(ascii: ":") else { return false }
-                if i + 1 < count && p[i + 1] == UInt8(ascii: ":") {
-                    guard !compressed else { return false }
+                var i = 0
+                if count >= 2 && p[0] == UInt8(ascii: ":") && p[1] == UInt8(ascii: ":") {
                     compressed = true
-                    i += 2
-                } else {
-                    i += 1
+                    i = 2
+                }
+                while i < count && ok {
+                    var j = i
+                    while j < count && IPv6Detector.isHex(p[j]) { j += 1 }
+                    if j < count && p[j] == UInt8(ascii: ".") {
+                        // A dotted quad at the end: its four bytes.
+                        guard let quad = parseIPv4(p + i, count - i) else { ok = false; return }
+                        let value = UInt32(truncatingIfNeeded: quad.low)
+                        for shift in stride(from: 24, through: 0, by: -8) where !put(UInt8(truncatingIfNeeded: value >> UInt32(shift))) {
+                            ok = false
+                        }
+                        break
+                    }
+                    guard j > i, j - i <= 4 else { ok = false; return }
+                    var value = 0
+                    for k in i..<j {
+                        let b = p[k]
+                        value = value << 4 | Int(ByteClass.isDigit(b) ? b &- 48 : (b | 0x20) &- 87)
+                    }
+                    guard put(UInt8(value >> 8)), put(UInt8(value & 255)) else { ok = false; return }
+                    i = j
+                    if i < count {
+                        guard p[i] == UInt8(ascii: ":") else { ok = false; return }
+                        if i + 1 < count && p[i + 1] == UInt8(ascii: ":") {
+                            guard !compressed else { ok = false; return }
+                            compressed = true
+                            i += 2
+                        } else {
+                            i += 1
+                        }
+                    }
+                }
+                // The tail goes to the end of the 16 bytes; "::" stands for the zeros between.
+                if ok && compressed {
+                    for k in 0..<tailCount { headBytes[16 - tailCount + k] = tailBytes[k] }
                 }
             }
         }
-        guard headCount + tailCount <= 16, compressed || headCount == 16 else { return false }
-        out = head
-        for k in 0..<tailCount { out[16 - tailCount + k] = tail[k] }
-        return true
+        guard ok, headCount + tailCount <= 16, compressed || headCount == 16 else { return nil }
+        return IPAddress16(bytes: head)
     }
 
-    /// Appends `a.b.c.d` from bytes 12..<16.
-    static func writeIPv4(_ address: IPBytes, into out: ChunkBuffer) {
+    /// Appends `a.b.c.d` from the low 32 bits.
+    static func writeIPv4(_ address: IPAddress16, into out: ChunkBuffer) {
         out.reserve(extra: 15)
         var q = out.base.assumingMemoryBound(to: UInt8.self) + out.count
         let start = q
-        for k in 12..<16 {
-            let v = Int(address[k])
+        for k in 0..<4 {
+            let v = Int((address.low >> UInt64(24 - 8 * k)) & 255)
             if v >= 100 { q.pointee = UInt8(48 + v / 100); q += 1 }
             if v >= 10 { q.pointee = UInt8(48 + v / 10 % 10); q += 1 }
             q.pointee = UInt8(48 + v % 10); q += 1
-            if k < 15 { q.pointee = UInt8(ascii: "."); q += 1 }
+            if k < 3 { q.pointee = UInt8(ascii: "."); q += 1 }
         }
         out.count += q - start
     }
 
     /// Appends the RFC 5952 form: lower case, no leading zeros, the longest run of two or more
     /// zero groups (the first on a tie) as `::`, and `::ffff:a.b.c.d` for mapped addresses.
-    static func writeIPv6(_ address: IPBytes, into out: ChunkBuffer) {
+    static func writeIPv6(_ address: IPAddress16, into out: ChunkBuffer) {
         if address.isIPv4Mapped {
             out.append(UnsafeRawPointer(("::ffff:" as StaticString).utf8Start), 7)
             writeIPv4(address, into: out)
             return
         }
-        func group(_ k: Int) -> Int { Int(address[2 * k]) << 8 | Int(address[2 * k + 1]) }
+        func group(_ k: Int) -> Int {
+            let word = k < 4 ? address.high : address.low
+            return Int((word >> UInt64(48 - 16 * (k % 4))) & 0xffff)
+        }
         var bestStart = -1, bestLength = 1
         var k = 0
         while k < 8 {
@@ -144,37 +159,11 @@ enum IPText {
     }
 }
 
-/// A 16-byte IP address (IPv4 in the mapped form), a value type with no heap storage.
-struct IPBytes: Equatable, Sendable {
-    /// The address bytes, network order.
-    var storage: (UInt64, UInt64) = (0, 0)
-
-    static func == (a: IPBytes, b: IPBytes) -> Bool { a.storage == b.storage }
-
-    static let zero = IPBytes()
-    static let mappedPrefix: IPBytes = {
-        var a = IPBytes()
-        a[10] = 0xff
-        a[11] = 0xff
-        return a
-    }()
-
-    subscript(index: Int) -> UInt8 {
-        get { withUnsafeBytes(of: storage) { $0[index] } }
-        set { withUnsafeMutableBytes(of: &storage) { $0[index] = newValue } }
-    }
-
-    /// Whether this is `::ffff:a.b.c.d`.
-    var isIPv4Mapped: Bool {
-        for k in 0..<10 where self[k] != 0 { return false }
-        return self[10] == 0xff && self[11] == 0xff
-    }
-
-    /// Zeroes every bit after the first `prefix` bits.
+extension IPAddress16 {
+    /// Zeroes every bit after the first `prefix` (0...128).
     mutating func keepPrefix(_ prefix: Int) {
-        for k in 0..<16 {
-            let bitsKept = max(0, min(8, prefix - 8 * k))
-            self[k] &= bitsKept == 8 ? 0xff : UInt8(truncatingIfNeeded: 0xff << (8 - bitsKept))
-        }
+        func mask(_ bits: Int) -> UInt64 { bits <= 0 ? 0 : (bits >= 64 ? ~0 : ~0 << UInt64(64 - bits)) }
+        high &= mask(prefix)
+        low &= mask(prefix - 64)
     }
 }

@@ -94,20 +94,17 @@ struct Replacer: Sendable {
     private func truncate(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
         switch type {
         case .ipv4:
-            var address = IPBytes()
-            guard IPText.parseIPv4(p, count, into: &address) else { out.append(p, count); return }
+            guard var address = IPText.parseIPv4(p, count) else { out.append(p, count); return }
             address.keepPrefix(96 + config.ipv4Prefix)
             IPText.writeIPv4(address, into: out)
         case .ipv6:
-            var address = IPBytes()
-            guard IPText.parseIPv6(p, count, into: &address) else { out.append(p, count); return }
+            guard var address = IPText.parseIPv6(p, count) else { out.append(p, count); return }
             address.keepPrefix(address.isIPv4Mapped ? 96 + config.ipv4Prefix : config.ipv6Prefix)
             IPText.writeIPv6(address, into: out)
         case .email:
-            let (at, atLength) = Self.atSign(p, count)
             Self.append("redacted", to: out)
+            let at = Self.atSign(p, count)
             out.append(p + at, count - at)
-            _ = atLength
         case .personnummer:
             var canonical = (UInt64(0), UInt64(0))
             let ok = withUnsafeMutableBytes(of: &canonical) {
@@ -161,20 +158,19 @@ struct Replacer: Sendable {
     /// ipcrypt-deterministic (`encrypt`: written as IPv4 only when it lands in the mapped range).
     private func encryptAddress(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
                                 into out: ChunkBuffer) {
-        var parsed = IPBytes()
-        let ok = type == .ipv4 ? IPText.parseIPv4(p, count, into: &parsed) : IPText.parseIPv6(p, count, into: &parsed)
-        guard ok else { redact(type, p, count, into: out); return }
-        var address = IPAddress16(networkOrderWords: parsed.storage)
+        guard var address = type == .ipv4 ? IPText.parseIPv4(p, count) : IPText.parseIPv6(p, count) else {
+            redact(type, p, count, into: out)
+            return
+        }
         if plan[type] == .encrypt {
             keys.deterministic.encrypt(&address)
         } else {
             keys.pfx.encrypt(&address)
         }
-        let result = IPBytes(storage: address.networkOrderWords)
-        if type == .ipv4 && result.isIPv4Mapped {
-            IPText.writeIPv4(result, into: out)
+        if type == .ipv4 && address.isIPv4Mapped {
+            IPText.writeIPv4(address, into: out)
         } else {
-            IPText.writeIPv6(result, into: out)
+            IPText.writeIPv6(address, into: out)
         }
     }
 
@@ -225,13 +221,13 @@ struct Replacer: Sendable {
         return true
     }
 
-    /// Offset of the `@` (or `%40`) and its length.
-    private static func atSign(_ p: UnsafePointer<UInt8>, _ count: Int) -> (Int, Int) {
-        for k in 0..<count where p[k] == UInt8(ascii: "@") { return (k, 1) }
+    /// Offset of the `@` (or of `%40`).
+    private static func atSign(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        for k in 0..<count where p[k] == UInt8(ascii: "@") { return k }
         for k in 0..<max(0, count - 2) where p[k] == UInt8(ascii: "%") && p[k + 1] == UInt8(ascii: "4") && p[k + 2] == UInt8(ascii: "0") {
-            return (k, 3)
+            return k
         }
-        return (count, 0)
+        return count
     }
 
     @inline(__always)
