@@ -11,9 +11,19 @@ struct AnonLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "anonlog",
         abstract: "Pseudonymise or redact personal data in logs, dumps and backups.",
+        usage: """
+            anonlog [OPTIONS] [FILE ...]          (the filter; see 'anonlog filter --help')
+            anonlog scan [OPTIONS] PATH ...
+            anonlog sweep --policy FILE [--dry-run] [--now TIME]
+            anonlog keygen [-o FILE]
+            anonlog pseudonym --type TYPE VALUE
+            """,
         discussion: """
-            Exit status: 0 success, 2 usage or input error (one line on stderr naming the \
-            file), 3 internal fault. A closed pipe on stdout ends quietly with 0.
+            Without a subcommand anonlog is a filter: stdin or FILEs (plain, gzip, xz) to stdout, \
+            -o FILE, or --in-place; 'anonlog filter --help' lists its options. Exit status: 0 \
+            success, 1 personal data found (scan) or some files failed (sweep), 2 usage or input \
+            error (one line on stderr naming the file), 3 internal fault. A closed pipe on stdout \
+            ends quietly with 0.
             """,
         version: "0.1.0",
         subcommands: [Filter.self, ScanCommand.self, SweepCommand.self, KeygenCommand.self, PseudonymCommand.self],
