@@ -170,7 +170,7 @@ public struct Scanner: Sendable {
             while bits != 0 {
                 let position = block + bits.trailingZeroBitCount
                 bits &= bits &- 1
-                _ = UsernameDetector.knownWord(p, n, start: position, config: config, into: &spans)
+                UsernameDetector.knownWord(p, n, start: position, config: config, into: &spans)
             }
             block += 64
         }

@@ -334,13 +334,12 @@ enum UsernameDetector {
     /// A word (maximal run of name bytes) starting at `start` that is a listed name.
     @inline(__always)
     static func knownWord(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, config: DetectionConfig,
-                          into spans: inout [Span]) -> Int {
-        if start > 0 && isNameByte(p[start - 1]) { return start + 1 }
+                          into spans: inout [Span]) {
+        if start > 0 && isNameByte(p[start - 1]) { return }
         var end = start
         while end < n && isNameByte(p[end]) { end += 1 }
         if config.knownUsers.contains(p, start, end) && !config.keptUsers.contains(p, start, end) {
             if !(end < n && p[end] == UInt8(ascii: "@")) { spans.append(Span(start: start, end: end, type: .username)) }
         }
-        return end
     }
 }

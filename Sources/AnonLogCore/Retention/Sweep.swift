@@ -58,7 +58,7 @@ public struct Sweeper: Sendable {
     }
 
     /// The actions due now, in path order, and the identities of all files the rules matched.
-    func plan(state: SweepState) -> (actions: [SweepAction], existing: Set<String>, strays: [String]) {
+    func plan(state: SweepState) -> (actions: [SweepAction], identities: Set<String>, strays: [String]) {
         var owner: [String: Int] = [:]
         var order: [String] = []
         var directories = Set<String>()
@@ -108,7 +108,7 @@ public struct Sweeper: Sendable {
         let lockFD = try lock()
         defer { close(lockFD) }
         let state = try SweepState(path: policy.stateFile)
-        let (actions, existing, strays) = plan(state: state)
+        let (actions, _, strays) = plan(state: state)
         if dryRun {
             for action in actions {
                 report("\(action.path): \(action.from.name) -> \(action.to.name) (rule '\(action.rule)', age \(action.age / 86400)d \(action.age % 86400 / 3600)h)")
@@ -124,7 +124,6 @@ public struct Sweeper: Sendable {
         // Forget files that are gone (deleted, or rotated out of every rule's globs).
         let (_, remaining, _) = plan(state: state)
         try state.prune(existing: remaining)
-        _ = existing
         return zip(actions, errors).map { ($0, $1) }
     }
 
