@@ -95,9 +95,15 @@ struct Filter: ParsableCommand {
         let realFiles = files.filter { $0 != "-" }
         let fallback = realFiles.first.flatMap(Dates.mtime) ?? detection.today
         let transform = try keys.transformConfig(needsKey: plan.needsKey, fallbackDate: fallback, today: detection.today)
-        let options = PipelineOptions(threads: jobs, chunkSize: chunkSize, inputFormat: inputFormat,
+        var options = PipelineOptions(threads: jobs, chunkSize: chunkSize, inputFormat: inputFormat,
                                       outputFormat: outputFormat, level: level, plan: plan, detection: detection,
                                       transform: transform)
+        // A progress line only on a terminal, and only for long jobs (the pipeline waits 2 s).
+        let progressLine = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && !inPlace)
+        defer { progressLine.finish() }
+        if isatty(STDERR_FILENO) == 1 && !inPlace {
+            options.progress = { bytes, total, seconds in progressLine.update(bytes: bytes, total: total, seconds: seconds) }
+        }
         let pipeline = Pipeline(options: options)
 
         if inPlace && recursive {

@@ -107,15 +107,33 @@ final class ProgressLine: @unchecked Sendable {
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(files: Int, bytes: Int) {
+        let seconds = Date().timeIntervalSince(started)
+        let rate = Double(bytes) / 1e6 / max(0.001, seconds)
+        show(String(format: "anonlog scan: %d files, %.1f MB, %.0f MB/s", files, Double(bytes) / 1e6, rate), throttle: true)
+    }
+
+    /// The filter's line: bytes read, and with a known total the percentage and ETA.
+    func update(bytes: Int, total: Int?, seconds: Double) {
+        let rate = Double(bytes) / 1e6 / max(0.001, seconds)
+        var text = String(format: "anonlog: %.0f MB read, %.0f MB/s", Double(bytes) / 1e6, rate)
+        if let total, total > 0 {
+            let left = max(0, Double(total - bytes)) / 1e6 / max(rate, 0.001)
+            text += String(format: ", %.0f%%, ETA %d:%02d", 100 * Double(bytes) / Double(total), Int(left) / 60, Int(left) % 60)
+        }
+        show(text, throttle: false)
+    }
+
+    private func show(_ text: String, throttle: Bool) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
-        guard now.timeIntervalSince(lastPrinted) > 0.5, now.timeIntervalSince(started) > 1 else { return }
+        if throttle {
+            guard now.timeIntervalSince(lastPrinted) > 0.5, now.timeIntervalSince(started) > 1 else { return }
+        }
         lastPrinted = now
         printed = true
-        let rate = Double(bytes) / 1e6 / max(0.001, now.timeIntervalSince(started))
-        writeToStderr(String(format: "\r\u{1B}[Kanonlog scan: %d files, %.1f MB, %.0f MB/s", files, Double(bytes) / 1e6, rate))
+        writeToStderr("\r\u{1B}[K" + text)
     }
 
     func finish() {

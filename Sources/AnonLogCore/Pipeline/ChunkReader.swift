@@ -1,6 +1,15 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The reader thread's work: open each input in turn, decode it, cut the concatenated stream
 /// into line-aligned chunks and hand them to the workers.
 final class ChunkReader {
+    /// Raw bytes read so far, published for the progress line on another thread.
+    let progress = Atomic<Int>(0)
+    /// The inputs' total size on disk, when every input is a regular file (for % and ETA).
+    let totalSize: Int?
     private let paths: [String]
     private let options: PipelineOptions
     private var current: (file: InputFile, decoder: Decoder)?
@@ -22,6 +31,13 @@ final class ChunkReader {
     init(paths: [String], options: PipelineOptions) throws {
         self.paths = paths.isEmpty ? ["-"] : paths
         self.options = options
+        var total = 0
+        var known = true
+        for path in self.paths {
+            var info = stat()
+            if path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { total += Int(info.st_size) } else { known = false }
+        }
+        totalSize = known ? total : nil
         let opened = try ChunkReader.open(self.paths[0], options: options)
         current = (opened.file, opened.decoder)
         firstFormat = opened.format
@@ -93,6 +109,7 @@ final class ChunkReader {
         history.count = 0
         history.append(input.base + cut - keep, keep)
         streamOffset += cut - lookbehind
+        progress.store(rawBytesRead, ordering: .relaxed)
         return true
     }
 }

@@ -174,6 +174,8 @@ public struct Pipeline: Sendable {
             worker.start()
         }
 
+        let started = DispatchTime.now()
+        var lastProgress = 0.0
         var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform))
         var failure: AnonLogError?
         loop: while let message = done.pop() {
@@ -196,6 +198,13 @@ public struct Pipeline: Sendable {
                 break loop
             }
             if writer.isComplete { break }
+            if let progress = options.progress {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                if seconds > 2 && seconds - lastProgress >= 0.5 {
+                    lastProgress = seconds
+                    progress(reader.progress.load(ordering: .relaxed), reader.totalSize, seconds)
+                }
+            }
         }
         jobs.close()
         pool.close()

@@ -16,6 +16,9 @@ public struct PipelineOptions: Sendable {
     public var detection: DetectionConfig
     /// Keys and parameters of the actions.
     public var transform: TransformConfig
+    /// Called every half second after the first two with (raw bytes read, total or nil,
+    /// seconds); the CLI shows it on stderr when that is a terminal.
+    public var progress: (@Sendable (Int, Int?, Double) -> Void)?
 
     /// Creates options; `threads` 0 means one per core.
     public init(threads: Int = 0, chunkSize: Int = 1 << 20, inputFormat: CompressionFormat? = nil,
