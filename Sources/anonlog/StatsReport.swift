@@ -15,6 +15,9 @@ enum StatsReport {
         let rate = stats.seconds > 0 ? megabytes / stats.seconds : 0
         lines.append("bytes in: \(stats.rawBytesIn) (decoded \(stats.decodedBytes)), bytes out: \(stats.bytesOut)")
         lines.append("time: \(format(stats.seconds)) s, \(format(rate)) MB/s")
+        if stats.seamReruns > 0 {
+            lines.append("chunks cut inside a match and rewritten at the seam: \(stats.seamReruns)")
+        }
         let lookups = stats.cacheHits + stats.cacheMisses
         if lookups > 0 {
             lines.append("pseudonym cache: \(format(100 * Double(stats.cacheHits) / Double(lookups)))% hits (\(stats.cacheHits) of \(lookups))")

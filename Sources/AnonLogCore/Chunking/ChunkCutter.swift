@@ -14,10 +14,10 @@ public enum ChunkCutter {
             if bytesPointer[i - 1] == UInt8(ascii: "\n") { return i }
             i -= 1
         }
-        let table = ByteClass.table
+        let separators = ByteClass.separators
         i = limit
         while i > from {
-            if table[Int(bytes[i - 1])] & ByteClass.separator != 0 { return i }
+            if separators[Int(bytes[i - 1])] { return i }
             i -= 1
         }
         return limit

@@ -17,8 +17,7 @@ enum IPv4Detector {
         var start = dot
         while start > 0 && dot - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
         guard dot - start <= 3 else { return nil }
-        var ignored = 0
-        guard let quadEnd = matchQuad(p, count: n, start: start, resume: &ignored) else { return nil }
+        guard let quadEnd = matchQuad(p, count: n, start: start) else { return nil }
         let i = quadEnd
         // The byte after must not extend the token or the dotted run.
         if i < n {
@@ -37,22 +36,16 @@ enum IPv4Detector {
     }
 
     /// The end of the dotted quad (four valid octets) starting at `start`, without looking at
-    /// what surrounds it; on failure `resume` is where parsing stopped.
+    /// what surrounds it.
     @inline(__always)
-    static func matchQuad(_ p: UnsafePointer<UInt8>, count n: Int, start: Int, resume: inout Int) -> Int? {
+    static func matchQuad(_ p: UnsafePointer<UInt8>, count n: Int, start: Int) -> Int? {
         var i = start
         for octet in 0..<4 {
             let octetStart = i
             while i < n && i - octetStart < 4 && ByteClass.isDigit(p[i]) { i += 1 }
-            guard i - octetStart >= 1 && i - octetStart <= 3 && octetValid(p, octetStart, i - octetStart) else {
-                resume = max(resume, i)
-                return nil
-            }
+            guard i - octetStart >= 1 && i - octetStart <= 3 && octetValid(p, octetStart, i - octetStart) else { return nil }
             if octet < 3 {
-                guard i < n && p[i] == UInt8(ascii: ".") else {
-                    resume = max(resume, i)
-                    return nil
-                }
+                guard i < n && p[i] == UInt8(ascii: ".") else { return nil }
                 i += 1
             }
         }

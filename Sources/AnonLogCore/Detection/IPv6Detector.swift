@@ -36,8 +36,7 @@ enum IPv6Detector {
             }
             if i < n && p[i] == UInt8(ascii: ".") {
                 // A trailing dotted quad counts as two groups.
-                var quadResume = 0
-                if groups <= 6, let quad = IPv4Detector.matchQuad(p, count: n, start: groupStart, resume: &quadResume) {
+                if groups <= 6, let quad = IPv4Detector.matchQuad(p, count: n, start: groupStart) {
                     groups += 2
                     end = quad
                     i = quad

@@ -31,7 +31,8 @@ final class PlainEncoder: StreamEncoder {
     func finish() throws {}
 }
 
-extension StreamEncoder {
+/// Opens outputs with the right encoder (the counterpart of `DecoderFactory`).
+enum EncoderFactory {
     /// Builds the encoder for `format` writing to `output`.
     static func make(_ format: CompressionFormat, level: Int, threads: Int, output: OutputFile) throws
         -> StreamEncoder

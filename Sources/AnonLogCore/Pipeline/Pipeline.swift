@@ -48,21 +48,18 @@ public struct Pipeline: Sendable {
     public init(options: PipelineOptions) { self.options = options }
 
     /// Runs the inputs (concatenated; empty means stdin) to `outputDescriptor`.
-    ///
-    /// `outputFormat` is the format written, resolved by `resolveOutputFormat` unless given.
+    /// The output format is `options.outputFormat`, else the first input's.
     public func run(inputs: [String], outputDescriptor: Int32, outputName: String) throws -> PipelineStats {
         let started = DispatchTime.now()
         let reader = try ChunkReader(paths: inputs, options: options)
         let format = options.outputFormat ?? reader.firstFormat
         let output = OutputFile(fd: outputDescriptor, name: outputName)
-        let encoder = try makeEncoder(format, output: output)
+        let encoder = try EncoderFactory.make(format, level: options.level ?? format.defaultLevel,
+                                              threads: options.threads, output: output)
         var stats = try drive(reader: reader, encoder: encoder, keepRaw: false) { _ in }
         try encoder.finish()
-        stats.rawBytesIn = reader.rawBytesRead
-        stats.decodedBytes = reader.decodedBytes
         stats.bytesOut = output.bytesWritten
-        stats.outputFormat = format
-        stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        Self.record(reader, since: started, in: &stats)
         return stats
     }
 
@@ -73,10 +70,15 @@ public struct Pipeline: Sendable {
         let reader = try ChunkReader(paths: inputs, options: options)
         var findings: [Finding] = []
         var stats = try drive(reader: reader, encoder: nil, keepRaw: keepRaw) { findings.append(contentsOf: $0) }
+        Self.record(reader, since: started, in: &stats)
+        return (findings, stats)
+    }
+
+    /// Byte counts and wall time of a finished run.
+    private static func record(_ reader: ChunkReader, since started: DispatchTime, in stats: inout PipelineStats) {
         stats.rawBytesIn = reader.rawBytesRead
         stats.decodedBytes = reader.decodedBytes
         stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return (findings, stats)
     }
 
     /// The format the first of `inputs` would be read as (for keeping a file's format).
@@ -84,15 +86,6 @@ public struct Pipeline: Sendable {
         let file = try InputFile(path: path, bufferSize: 64)
         try file.fill(atLeast: 6)
         return CompressionFormat.detect(file.available)
-    }
-
-    private func makeEncoder(_ format: CompressionFormat, output: OutputFile) throws -> StreamEncoder {
-        let level = options.level ?? format.defaultLevel
-        switch format {
-        case .plain: return PlainEncoder(output)
-        case .gzip: return GzipEncoder(output, level: level)
-        case .xz: return try XzEncoder(output, level: level, threads: options.threads)
-        }
     }
 
     private enum Job {

@@ -55,8 +55,6 @@ public struct PipelineStats: Sendable {
     public var cacheHits = 0
     /// Keyed replacements computed.
     public var cacheMisses = 0
-    /// The format written.
-    public var outputFormat = CompressionFormat.plain
 
     /// Creates empty stats.
     public init() {}

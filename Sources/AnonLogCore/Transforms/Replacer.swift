@@ -14,6 +14,7 @@ struct Replacer: Sendable {
     let cache = ReplacementCache()
     private var generationByEpoch: [String: UInt32] = [:]
     private var currentGeneration: UInt32 = 1
+    private var currentEpoch: String?
     private var reportedHits = 0
     private var reportedMisses = 0
 
@@ -56,10 +57,10 @@ struct Replacer: Sendable {
         case .truncate:
             truncate(span.type, p, count, into: out)
         case .pseudonymize, .encrypt:
-            let keys = keys(for: span, in: window)
+            selectEpoch(for: span, in: window)
             if cache.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
             let before = out.count
-            pseudonymize(span.type, p, count, keys: keys, into: out)
+            pseudonymize(span.type, p, count, keys: currentKeys(), into: out)
             cache.store(p, count, type: span.type, generation: currentGeneration,
                         replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
         }
@@ -176,15 +177,13 @@ struct Replacer: Sendable {
 
     // MARK: keys and epochs
 
-    /// The key material for the span's epoch: from the line's own timestamp when it has one,
-    /// else the fallback date.
-    private mutating func keys(for span: Span, in window: UnsafeRawBufferPointer) -> EpochKeys {
+    /// Selects the span's epoch (from the line's own timestamp when it has one, else the
+    /// fallback date): sets `currentGeneration` and `currentEpoch` for the cache and the keys.
+    private mutating func selectEpoch(for span: Span, in window: UnsafeRawBufferPointer) {
         guard config.epoch != .none else {
             currentGeneration = 1
-            if let keys = noEpochKeys { return keys }
-            let keys = EpochKeys(key: config.key ?? [], epoch: nil)
-            noEpochKeys = keys
-            return keys
+            currentEpoch = nil
+            return
         }
         let label = epochLabel(for: span, in: window)
         if let generation = generationByEpoch[label] {
@@ -192,6 +191,17 @@ struct Replacer: Sendable {
         } else {
             currentGeneration = UInt32(generationByEpoch.count + 1)
             generationByEpoch[label] = currentGeneration
+        }
+        currentEpoch = label
+    }
+
+    /// The key material of the selected epoch, derived once per epoch; only cache misses ask.
+    private mutating func currentKeys() -> EpochKeys {
+        guard let label = currentEpoch else {
+            if let keys = noEpochKeys { return keys }
+            let keys = EpochKeys(key: config.key ?? [], epoch: nil)
+            noEpochKeys = keys
+            return keys
         }
         if let keys = keysByEpoch[label] { return keys }
         let keys = EpochKeys(key: config.key ?? [], epoch: label)
