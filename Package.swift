@@ -36,7 +36,7 @@ let package = Package(
         // Tests: unit tests plus end-to-end tests that run the built binary.
         .testTarget(
             name: "AnonLogCoreTests",
-            dependencies: ["AnonLogCore", "CZlib"],
+            dependencies: ["AnonLogCore", "CZlib", "CByteMasks"],
             resources: []
         ),
         .testTarget(

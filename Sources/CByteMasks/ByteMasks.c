@@ -61,9 +61,38 @@ static void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
     *m = r;
 }
 
+// AVX-512BW compares straight into 64-bit mask registers: one instruction per class, no
+// movemask and no combining of halves, which is about a third of the AVX2 kernel's work.
+__attribute__((target("avx512f,avx512bw")))
+static void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
+    __m512i v = _mm512_loadu_si512((const void *)p);
+    m->digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    m->letter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
+    m->dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+    m->colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+    m->special = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('%'))
+               | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('=')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('~'));
+    m->newline = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+    m->space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
+    m->slash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
+    m->r = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r'));
+    m->esl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('e')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('s'))
+           | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('l'));
+}
+
 AnonLogByteMasksFunction anonlog_byte_masks_kernel(void) {
     __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512bw")) return masks_avx512;
     return __builtin_cpu_supports("avx2") ? masks_avx2 : masks_sse2;
+}
+
+AnonLogByteMasksFunction anonlog_byte_masks_kernel_named(const char *name) {
+    __builtin_cpu_init();
+    if (strcmp(name, "avx512") == 0) return __builtin_cpu_supports("avx512bw") ? masks_avx512 : 0;
+    if (strcmp(name, "avx2") == 0) return __builtin_cpu_supports("avx2") ? masks_avx2 : 0;
+    if (strcmp(name, "sse2") == 0) return masks_sse2;
+    return 0;
 }
 
 #else
@@ -87,6 +116,10 @@ static void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
 }
 
 AnonLogByteMasksFunction anonlog_byte_masks_kernel(void) { return masks_scalar; }
+
+AnonLogByteMasksFunction anonlog_byte_masks_kernel_named(const char *name) {
+    return strcmp(name, "scalar") == 0 ? masks_scalar : 0;
+}
 
 #endif
 

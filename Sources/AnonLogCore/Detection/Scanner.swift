@@ -69,8 +69,7 @@ public struct Scanner: Sendable {
             let digitRunStart = m.digit & ~digitBefore
             let sixDigits = m.digit & (m.digit >> 1) & (m.digit >> 2) & (m.digit >> 3) & (m.digit >> 4) & (m.digit >> 5)
             let personnummer = digitRunStart & (sixDigits | (m.digit & Scanner.lastBits))
-            let dotSoon = (m.dot >> 2) | (m.dot >> 3) | (m.dot >> 4) | Scanner.lastBits
-            let ipv4 = m.dot & digitBefore & ((m.digit >> 1) | (1 << 63)) & dotSoon
+            let ipv4 = Scanner.quadFirstDots(m, next, previousDigit: previousDigit)
             let lineStart = (m.newline << 1) | previousNewline
             let afterR = m.space & ((m.r << 1) | previousR)
             // Home-directory paths: a slash right after "home", "Users" or "mail".
@@ -107,9 +106,14 @@ public struct Scanner: Sendable {
             // byte would give (the brute-force property test checks exactly that).
             var bits = lineStart & wantUsers
             while bits != 0 {
-                let position = block + bits.trailingZeroBitCount
+                let offset = bits.trailingZeroBitCount
+                let position = block + offset
                 bits &= bits &- 1
-                if position < n { UsernameDetector.lineStart(p, n, position, config: config, into: &spans) }
+                guard position < n else { continue }
+                let spaces = Scanner.ahead(m.space, next.space, offset)
+                if spaces != 0 && !UsernameDetector.lineMayNameUser(p, n, start: position,
+                                                                      firstSpace: position + spaces.trailingZeroBitCount) { continue }
+                UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
             }
             bits = ipv4 & wantIPv4
             while bits != 0 {
@@ -148,6 +152,14 @@ public struct Scanner: Sendable {
                 let position = block + bits.trailingZeroBitCount
                 bits &= bits &- 1
                 if position < resumePersonnummer { continue }
+                // The run's length from the masks: only 10 and 12 digits, or 6 and 8 followed
+                // by `-`/`+`, can be a personnummer, which rejects most runs without a call.
+                let offset = position - block
+                let run = (~Scanner.ahead(m.digit, next.digit, offset)).trailingZeroBitCount
+                if run != 10 && run != 12 {
+                    guard run == 6 || run == 8, position + run < n,
+                          p[position + run] == UInt8(ascii: "-") || p[position + run] == UInt8(ascii: "+") else { continue }
+                }
                 var next = position + 1
                 if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, resume: &next) {
                     spans.append(span)
@@ -164,7 +176,9 @@ public struct Scanner: Sendable {
             while bits != 0 {
                 let position = block + bits.trailingZeroBitCount
                 bits &= bits &- 1
-                UsernameDetector.path(p, n, slash: position, config: config, into: &spans)
+                if UsernameDetector.mayEndHomeDirectory(p, slash: position) {
+                    UsernameDetector.path(p, n, slash: position, config: config, into: &spans)
+                }
             }
             bits = words
             while bits != 0 {
@@ -198,6 +212,39 @@ public struct Scanner: Sendable {
                 i = start + 16
             }
         }
+    }
+
+    /// The first dots of every possible dotted quad in block `m`: a dot with digits on both
+    /// sides (`d.d`) followed 2–4 bytes later by another such dot, which is itself followed 2–4
+    /// bytes later by a third. Exact across the seam with `next`, since a quad's third dot is at
+    /// most 8 bytes after its first; only these dots are handed to `IPv4Detector.match`, which
+    /// leaves out the version numbers (`537.36`, `116.0.2650.46`) that dominate access logs.
+    @inline(__always)
+    private static func quadFirstDots(_ m: AnonLogByteMasks, _ next: AnonLogByteMasks, previousDigit: UInt64) -> UInt64 {
+        let here = dottedDigits(dot: m.dot, digit: m.digit, digitBeforeFirst: previousDigit, digitAfterLast: next.digit & 1)
+        let there = dottedDigits(dot: next.dot, digit: next.digit, digitBeforeFirst: m.digit >> 63, digitAfterLast: 1)
+        let secondHere = here & within2to4(here, there)
+        let secondThere = there & within2to4(there, 0)
+        return here & within2to4(secondHere, secondThere)
+    }
+
+    /// The 64 mask bits from bit `offset` of `low` on, continued by `high`: what lies ahead of
+    /// a position, across the block seam.
+    @inline(__always)
+    private static func ahead(_ low: UInt64, _ high: UInt64, _ offset: Int) -> UInt64 {
+        offset == 0 ? low : (low &>> UInt64(offset)) | (high &<< UInt64(64 - offset))
+    }
+
+    /// Dots with a digit right before and right after (the bits beyond the block come in).
+    @inline(__always)
+    private static func dottedDigits(dot: UInt64, digit: UInt64, digitBeforeFirst: UInt64, digitAfterLast: UInt64) -> UInt64 {
+        dot & ((digit << 1) | digitBeforeFirst) & ((digit >> 1) | (digitAfterLast << 63))
+    }
+
+    /// Bits whose position plus 2, 3 or 4 is set in the 128-bit mask `low`, `high`.
+    @inline(__always)
+    private static func within2to4(_ low: UInt64, _ high: UInt64) -> UInt64 {
+        (low >> 2) | (high << 62) | (low >> 3) | (high << 61) | (low >> 4) | (high << 60)
     }
 
     /// The masks of the block at `offset` (zeros past the end).

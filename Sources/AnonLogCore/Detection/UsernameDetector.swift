@@ -73,6 +73,24 @@ enum UsernameDetector {
         }
     }
 
+    /// Whether the line at `start`, whose first space is at `firstSpace`, may name a user: not
+    /// when it is an anonymous CLF line (`host - - [...`), the common case that the scanner
+    /// settles from its space mask without calling `lineStart`. A line that might be an
+    /// `ls -l` listing (its first byte a file-type letter) is always looked at.
+    @inline(__always)
+    static func lineMayNameUser(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, firstSpace: Int) -> Bool {
+        guard firstSpace > start, firstSpace + 5 <= n,
+              UnsafeRawPointer(p + firstSpace).loadUnaligned(as: UInt32.self) == Bytes.word(" - -"),
+              p[firstSpace + 4] == UInt8(ascii: " ") else { return true }
+        switch p[start] {
+        case UInt8(ascii: "-"), UInt8(ascii: "d"), UInt8(ascii: "l"), UInt8(ascii: "c"), UInt8(ascii: "b"),
+             UInt8(ascii: "p"), UInt8(ascii: "s"), UInt8(ascii: "h"):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// `host ident user [date...`: the `%l` and `%u` fields.
     private static func commonLogFormat(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
                                         into spans: inout [Span]) {
@@ -293,10 +311,7 @@ enum UsernameDetector {
     /// leading slash, as `tar` lists them); `slash` is the slash before NAME.
     static func path(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
                      into spans: inout [Span]) {
-        // One 4-byte load rejects nearly every slash (URL paths, user-agent products).
-        guard slash >= 4 else { return }
-        let last4 = UnsafeRawPointer(p + slash - 4).loadUnaligned(as: UInt32.self)
-        guard last4 == Bytes.word("home") || last4 == Bytes.word("sers") || last4 == Bytes.word("mail") else { return }
+        guard mayEndHomeDirectory(p, slash: slash) else { return }
         let directoryStart: Int
         if Bytes.endsWith(p, slash, "home") {
             directoryStart = slash - 4
@@ -317,6 +332,15 @@ enum UsernameDetector {
         let end = nameEnd(p, n, from: start)
         guard end == n || !(p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "%")) || isLineEnd(p, n, end) else { return }
         emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    /// Whether the four bytes before `slash` are `home`, `sers` or `mail`: one load that rejects
+    /// nearly every slash (URL paths, user-agent products), inlined into the scanner's loop.
+    @inline(__always)
+    static func mayEndHomeDirectory(_ p: UnsafePointer<UInt8>, slash: Int) -> Bool {
+        guard slash >= 4 else { return false }
+        let last4 = UnsafeRawPointer(p + slash - 4).loadUnaligned(as: UInt32.self)
+        return last4 == Bytes.word("home") || last4 == Bytes.word("sers") || last4 == Bytes.word("mail")
     }
 
     /// `~NAME` after a slash (user directories in URLs: `/~anna/`).

@@ -66,6 +66,13 @@ public struct ChunkRewriter: Sendable {
             spanIndex += 1
         }
         outputFrom = position
+        if let out, findings == nil {
+            // The filter's case, kept apart so that `out` is borrowed once for the whole chunk
+            // (the shared loop below retained and released it around every replacement).
+            position = replace(spans, from: spanIndex, position: position, before: body.upperBound, of: window,
+                               into: out, counts: &counts)
+            spanIndex = spans.count
+        }
         while spanIndex < spans.count {
             let span = spans[spanIndex]
             if span.start >= body.upperBound { break }
@@ -86,5 +93,25 @@ public struct ChunkRewriter: Sendable {
         let (hits, misses) = replacer.takeCacheCounts()
         return RewriteResult(outputFrom: outputFrom, coveredUntil: position, counts: counts,
                              cacheHits: hits, cacheMisses: misses)
+    }
+
+    /// Copies the window from `position` to `out`, each span before `end` replaced; returns
+    /// where the copied bytes stop.
+    private mutating func replace(_ spans: [Span], from first: Int, position start: Int, before end: Int,
+                                  of window: UnsafeRawBufferPointer, into out: ChunkBuffer,
+                                  counts: inout TypeCounts) -> Int {
+        let base = window.baseAddress!
+        var position = start
+        var index = first
+        while index < spans.count {
+            let span = spans[index]
+            if span.start >= end { break }
+            out.append(base + position, span.start - position)
+            replacer.write(span, of: window, into: out)
+            counts[span.type] += 1
+            position = span.end
+            index += 1
+        }
+        return position
     }
 }

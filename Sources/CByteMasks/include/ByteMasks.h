@@ -3,7 +3,7 @@
 // Swift has SIMD types but no portable "movemask" (vector of comparisons -> bit mask), and a
 // bit mask is what lets the scanner skip every byte that cannot start a match: with one bit
 // per byte, candidates are found with shifts, ANDs and count-trailing-zeros. On x86-64 the
-// kernel uses AVX2 when the CPU has it (chosen once at run time) and SSE2 otherwise; other
+// kernel uses AVX-512BW or AVX2 when the CPU has it (chosen once at run time) and SSE2 otherwise; other
 // architectures get a scalar loop.
 #ifndef ANONLOG_BYTE_MASKS_H
 #define ANONLOG_BYTE_MASKS_H
@@ -29,6 +29,10 @@ typedef void (*AnonLogByteMasksFunction)(const uint8_t *p, AnonLogByteMasks *out
 
 /// The fastest kernel this CPU supports; call once and keep the pointer.
 AnonLogByteMasksFunction anonlog_byte_masks_kernel(void);
+
+/// The kernel called `name` ("avx512", "avx2", "sse2"; "scalar" off x86), or NULL when this
+/// CPU lacks it: lets the tests check every kernel against the others.
+AnonLogByteMasksFunction anonlog_byte_masks_kernel_named(const char *name);
 
 /// The masks of the `count` (< 64) bytes at `p`; the missing tail reads as zero bytes.
 void anonlog_byte_masks_partial(AnonLogByteMasksFunction kernel, const uint8_t *p, int count, AnonLogByteMasks *out);
