@@ -1,85 +1,7 @@
-#include "ByteMasks.h"
-#include <string.h>
+// The byte-mask kernels one at a time, chosen for this CPU (the kernels: MaskKernels.h).
+#include "MaskKernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-
-static inline uint64_t lane_bits(__m128i v, int lane) {
-    return (uint64_t)(uint16_t)_mm_movemask_epi8(v) << (16 * lane);
-}
-
-static void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
-    memset(m, 0, sizeof *m);
-    for (int lane = 0; lane < 4; lane++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * lane));
-        __m128i digitOffset = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-        m->digit |= lane_bits(_mm_cmpeq_epi8(_mm_min_epu8(digitOffset, _mm_set1_epi8(9)), digitOffset), lane);
-        __m128i letterOffset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-        m->letter |= lane_bits(_mm_cmpeq_epi8(_mm_min_epu8(letterOffset, _mm_set1_epi8(25)), letterOffset), lane);
-        m->dot |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), lane);
-        m->colon |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), lane);
-        __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('%'))),
-            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('~'))));
-        m->special |= lane_bits(special, lane);
-        m->newline |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), lane);
-        m->space |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), lane);
-        m->slash |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), lane);
-        m->r |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('r')), lane);
-        m->esl |= lane_bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('e')), _mm_cmpeq_epi8(v, _mm_set1_epi8('s'))),
-                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('l'))), lane);
-    }
-}
-
-__attribute__((target("avx2")))
-static inline uint64_t half_bits(__m256i v, int half) {
-    return (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << (32 * half);
-}
-
-__attribute__((target("avx2")))
-static void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
-    AnonLogByteMasks r = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    for (int half = 0; half < 2; half++) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * half));
-        __m256i digitOffset = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-        r.digit |= half_bits(_mm256_cmpeq_epi8(_mm256_min_epu8(digitOffset, _mm256_set1_epi8(9)), digitOffset), half);
-        __m256i letterOffset = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
-        r.letter |= half_bits(_mm256_cmpeq_epi8(_mm256_min_epu8(letterOffset, _mm256_set1_epi8(25)), letterOffset), half);
-        r.dot |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.')), half);
-        r.colon |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), half);
-        __m256i special = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('%'))),
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('=')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('~'))));
-        r.special |= half_bits(special, half);
-        r.newline |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), half);
-        r.space |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), half);
-        r.slash |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')), half);
-        r.r |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('r')), half);
-        r.esl |= half_bits(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('s'))),
-                                           _mm256_cmpeq_epi8(v, _mm256_set1_epi8('l'))), half);
-    }
-    *m = r;
-}
-
-// AVX-512BW compares straight into 64-bit mask registers: one instruction per class, no
-// movemask and no combining of halves, which is about a third of the AVX2 kernel's work.
-__attribute__((target("avx512f,avx512bw")))
-static void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
-    __m512i v = _mm512_loadu_si512((const void *)p);
-    m->digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
-    __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
-    m->letter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
-    m->dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
-    m->colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
-    m->special = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('%'))
-               | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('=')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('~'));
-    m->newline = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
-    m->space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
-    m->slash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
-    m->r = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r'));
-    m->esl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('e')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('s'))
-           | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('l'));
-}
 
 AnonLogByteMasksFunction anonlog_byte_masks_kernel(void) {
     __builtin_cpu_init();
@@ -96,24 +18,6 @@ AnonLogByteMasksFunction anonlog_byte_masks_kernel_named(const char *name) {
 }
 
 #else
-
-static void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
-    memset(m, 0, sizeof *m);
-    for (int i = 0; i < 64; i++) {
-        uint8_t b = p[i];
-        uint64_t bit = (uint64_t)1 << i;
-        if ((uint8_t)(b - '0') <= 9) m->digit |= bit;
-        if ((uint8_t)((b | 0x20) - 'a') <= 25) m->letter |= bit;
-        if (b == '.') m->dot |= bit;
-        if (b == ':') m->colon |= bit;
-        if (b == '@' || b == '%' || b == '=' || b == '~') m->special |= bit;
-        if (b == '\n') m->newline |= bit;
-        if (b == ' ') m->space |= bit;
-        if (b == '/') m->slash |= bit;
-        if (b == 'r') m->r |= bit;
-        if (b == 'e' || b == 's' || b == 'l') m->esl |= bit;
-    }
-}
 
 AnonLogByteMasksFunction anonlog_byte_masks_kernel(void) { return masks_scalar; }
 

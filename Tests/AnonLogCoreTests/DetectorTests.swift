@@ -1,4 +1,5 @@
-import AnonLogCore
+@testable import AnonLogCore
+import CByteMasks
 import Foundation
 import Testing
 
@@ -10,10 +11,15 @@ import Testing
 
     /// The (matched text, type) pairs the scanner finds in `input`.
     static func found(_ input: String, config: DetectionConfig = DetectionConfig(today: today)) -> [String] {
+        found(input, config: config, stage: nil)
+    }
+
+    /// The same with a given candidate stage (nil: the one this CPU picks).
+    static func found(_ input: String, config: DetectionConfig, stage: AnonLogCandidatesFunction?) -> [String] {
         var scanner = Scanner(config: config)
         let bytes = Array(input.utf8)
         return bytes.withUnsafeBytes { raw in
-            scanner.scan(raw)
+            if let stage { scanner.scan(raw, startsLine: true, stage: stage) } else { scanner.scan(raw) }
             return scanner.spans.map { "\($0.type):" + String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
         }
     }
@@ -31,6 +37,10 @@ import Testing
 
     static func check(_ input: String, _ expected: [String], config: DetectionConfig = DetectionConfig(today: today)) throws {
         #expect(found(input, config: config) == expected, "whole input: \(input)")
+        for name in ["avx512", "avx2", "sse2", "scalar"] {
+            guard let stage = anonlog_candidates_function_named(name) else { continue }
+            #expect(found(input, config: config, stage: stage) == expected, "\(name) stage: \(input)")
+        }
         for chunkSize in [1, 4, 9] {
             #expect(try foundInChunks(input, chunkSize: chunkSize, config: config) == expected, "chunk size \(chunkSize): \(input)")
         }

@@ -73,42 +73,32 @@ enum UsernameDetector {
         }
     }
 
-    /// Whether the line at `start`, whose first space is at `firstSpace`, may name a user: not
-    /// when it is an anonymous CLF line (`host - - [...`), the common case that the scanner
-    /// settles from its space mask without calling `lineStart`. A line that might be an
-    /// `ls -l` listing (its first byte a file-type letter) is always looked at.
+    /// What ends one of the first three CLF fields: a blank, a newline or a quote (a field with
+    /// a quote, such as the start of a JSON line, makes the line not CLF).
     @inline(__always)
-    static func lineMayNameUser(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, firstSpace: Int) -> Bool {
-        guard firstSpace > start, firstSpace + 5 <= n,
-              UnsafeRawPointer(p + firstSpace).loadUnaligned(as: UInt32.self) == Bytes.word(" - -"),
-              p[firstSpace + 4] == UInt8(ascii: " ") else { return true }
-        switch p[start] {
-        case UInt8(ascii: "-"), UInt8(ascii: "d"), UInt8(ascii: "l"), UInt8(ascii: "c"), UInt8(ascii: "b"),
-             UInt8(ascii: "p"), UInt8(ascii: "s"), UInt8(ascii: "h"):
-            return true
-        default:
-            return false
-        }
+    private static func isFieldEnd(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\"")
     }
 
-    /// `host ident user [date...`: the `%l` and `%u` fields.
+    /// `host ident user [date...`: the `%l` and `%u` fields (the candidate stage in C applies
+    /// the same rules to skip most lines without a call).
     private static func commonLogFormat(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
                                         into spans: inout [Span]) {
         // Fast path: most lines are `host - - [`; skip the host with one bounded search.
         var hostEnd = start
-        while hostEnd < n && hostEnd - start < 256 && p[hostEnd] != UInt8(ascii: " ") && p[hostEnd] != UInt8(ascii: "\n") { hostEnd += 1 }
+        while hostEnd < n && hostEnd - start < 256 && !isFieldEnd(p[hostEnd]) { hostEnd += 1 }
         guard hostEnd < n, p[hostEnd] == UInt8(ascii: " "), hostEnd > start else { return }
         if hostEnd + 5 <= n && UnsafeRawPointer(p + hostEnd).loadUnaligned(as: UInt32.self) == Bytes.word(" - -")
             && p[hostEnd + 4] == UInt8(ascii: " ") { return }
         // Fields: host, ident (%l), user (%u), each ended by one space, then "[" and a digit.
         var i = hostEnd + 1
         let identStart = i
-        while i < n && i - identStart < 256 && !isBlank(p[i]) && p[i] != UInt8(ascii: "\n") { i += 1 }
+        while i < n && i - identStart < 256 && !isFieldEnd(p[i]) { i += 1 }
         guard i > identStart, i < n, p[i] == UInt8(ascii: " ") else { return }
         let identEnd = i
         i += 1
         let userStart = i
-        while i < n && i - userStart < 256 && !isBlank(p[i]) && p[i] != UInt8(ascii: "\n") { i += 1 }
+        while i < n && i - userStart < 256 && !isFieldEnd(p[i]) { i += 1 }
         guard i > userStart, i + 2 < n, p[i] == UInt8(ascii: " "), p[i + 1] == UInt8(ascii: "["),
               ByteClass.isDigit(p[i + 2]) else { return }
         emitLogField(p, n, identStart, identEnd, config: config, into: &spans)

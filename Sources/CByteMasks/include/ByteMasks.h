@@ -22,6 +22,8 @@ typedef struct {
     uint64_t slash;   ///< '/'
     uint64_t r;       ///< 'r' (ends "for" and "user", which precede a username in auth logs)
     uint64_t esl;     ///< 'e', 's', 'l' (end "home", "Users", "mail" before a username)
+    uint64_t hexLetter; ///< 'a'...'f', 'A'...'F' (with `digit`, the bytes of an IPv6 group)
+    uint64_t quoteTab;  ///< '"', '\t' (with `space`, what may end a JSON key before its colon)
 } AnonLogByteMasks;
 
 /// Computes the masks of the 64 bytes at `p` (all 64 must be readable) into `out`.

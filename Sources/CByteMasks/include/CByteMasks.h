@@ -1,0 +1,3 @@
+// The module's umbrella: the mask kernels and the candidate stage built on them.
+#include "ByteMasks.h"
+#include "Candidates.h"
