@@ -41,14 +41,6 @@ static inline uint64_t dotted_digits(uint64_t dot, uint64_t digit, uint64_t digi
 
 static inline unsigned low_bit(uint64_t bits) { return (unsigned)__builtin_ctzll(bits); }
 
-static inline uint32_t load32(const uint8_t *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-#define WORD4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
-
 /// Whether an ls/tar listing line may start with `b` (a file-type letter).
 static inline int is_file_type(uint8_t b) {
     return b == '-' || b == 'd' || b == 'l' || b == 'c' || b == 'b' || b == 'p' || b == 's' || b == 'h';
@@ -85,102 +77,87 @@ static inline int ipv6_possible(uint64_t colon, uint64_t nextColon) {
 
 static inline __attribute__((always_inline)) void candidates_body(
     void (*kernel)(const uint8_t *, AnonLogByteMasks *), const uint8_t *p, size_t n, size_t first, size_t count,
-    unsigned want, int startsLine, AnonLogCandidates *out) {
-    // What the block before `first` hands on: its last byte's classes, and for IPv6 its
-    // hex and boundary bits (the window's start counts as a boundary).
-    uint64_t pDigit = 0, pNewline = startsLine ? 1 : 0, pR = 0, pAlnum = 0, pEsl = 0, pJsonEnd = 0;
-    uint64_t pHex = 0, pBoundary = ~(uint64_t)0;
-    AnonLogByteMasks cur, next;
+    unsigned want, int startsLine, AnonLogCandidates *restrict out) {
+    // Three mask slots used in turn (the previous, this and the next block): the kernel writes
+    // each block's masks once, in place, and the seams read the neighbours' masks directly.
+    AnonLogByteMasks ring[3];
+    AnonLogByteMasks *prev = &ring[0], *cur = &ring[1], *next = &ring[2];
     if (first > 0) {
-        load_block(kernel, p, n, (first - 1) * 64, &cur);
-        pDigit = cur.digit >> 63;
-        pNewline = cur.newline >> 63;
-        pR = cur.r >> 63;
-        pAlnum = (cur.digit | cur.letter) >> 63;
-        pEsl = cur.esl >> 63;
-        pJsonEnd = (cur.quoteTab | cur.space) >> 63;
-        pHex = cur.digit | cur.hexLetter;
-        pBoundary = ~(cur.digit | cur.letter | cur.dot | cur.colon);
+        load_block(kernel, p, n, (first - 1) * 64, prev);
+    } else {
+        // Before the window: nothing, except a newline when the window starts a line. (Its
+        // boundary bits, all ones, make the window's start count as a boundary for IPv6.)
+        memset(prev, 0, sizeof *prev);
+        prev->newline = startsLine ? (uint64_t)1 << 63 : 0;
     }
-    load_block(kernel, p, n, first * 64, &cur);
+    load_block(kernel, p, n, first * 64, cur);
     for (size_t i = 0; i < count; i++) {
         size_t base = (first + i) * 64;
-        load_block(kernel, p, n, base + 64, &next);
-        AnonLogCandidates c = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-        uint64_t alnum = cur.digit | cur.letter;
-        uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
+        load_block(kernel, p, n, base + 64, next);
+        __builtin_prefetch(p + base + 1024);
+        AnonLogCandidates *c = &out[i];
+        memset(c, 0, sizeof *c);
+        uint64_t alnum = cur->digit | cur->letter;
 
         if (want & ANONLOG_WANT_IPV4) {
-            uint64_t here = dotted_digits(cur.dot, cur.digit, pDigit, next.digit & 1);
-            uint64_t there = dotted_digits(next.dot, next.digit, cur.digit >> 63, 1);
+            uint64_t here = dotted_digits(cur->dot, cur->digit, prev->digit >> 63, next->digit & 1);
+            uint64_t there = dotted_digits(next->dot, next->digit, cur->digit >> 63, 1);
             uint64_t secondHere = here & within2to4(here, there);
             uint64_t secondThere = there & within2to4(there, 0);
-            c.ipv4 = here & within2to4(secondHere, secondThere);
+            c->ipv4 = here & within2to4(secondHere, secondThere);
         }
-        if ((want & ANONLOG_WANT_IPV6) && ipv6_possible(cur.colon, next.colon)) {
-            uint64_t hex = cur.digit | cur.hexLetter;
-            uint64_t boundary = ~(alnum | cur.dot | cur.colon);
-            uint64_t hex1 = behind(hex, pHex, 1);
-            uint64_t hex2 = hex1 & behind(hex, pHex, 2);
-            uint64_t hex3 = hex2 & behind(hex, pHex, 3);
-            uint64_t hex4 = hex3 & behind(hex, pHex, 4);
-            uint64_t start = behind(boundary, pBoundary, 1) | (hex1 & behind(boundary, pBoundary, 2))
-                | (hex2 & behind(boundary, pBoundary, 3)) | (hex3 & behind(boundary, pBoundary, 4))
-                | (hex4 & behind(boundary, pBoundary, 5));
-            c.ipv6 = cur.colon & start;
+        if ((want & ANONLOG_WANT_IPV6) && ipv6_possible(cur->colon, next->colon)) {
+            uint64_t hex = cur->digit | cur->hexLetter, prevHex = prev->digit | prev->hexLetter;
+            uint64_t boundary = ~(alnum | cur->dot | cur->colon);
+            uint64_t prevBoundary = ~(prev->digit | prev->letter | prev->dot | prev->colon);
+            uint64_t hex1 = behind(hex, prevHex, 1);
+            uint64_t hex2 = hex1 & behind(hex, prevHex, 2);
+            uint64_t hex3 = hex2 & behind(hex, prevHex, 3);
+            uint64_t hex4 = hex3 & behind(hex, prevHex, 4);
+            uint64_t start = behind(boundary, prevBoundary, 1) | (hex1 & behind(boundary, prevBoundary, 2))
+                | (hex2 & behind(boundary, prevBoundary, 3)) | (hex3 & behind(boundary, prevBoundary, 4))
+                | (hex4 & behind(boundary, prevBoundary, 5));
+            c->ipv6 = cur->colon & start;
         }
-        if (want & ANONLOG_WANT_SPECIAL) c.special = cur.special;
+        if (want & ANONLOG_WANT_SPECIAL) c->special = cur->special;
         if (want & ANONLOG_WANT_PERSONNUMMER) {
-            uint64_t d = cur.digit;
-            uint64_t runStart = d & ~((d << 1) | pDigit);
-            uint64_t six = d & (d >> 1) & (d >> 2) & (d >> 3) & (d >> 4) & (d >> 5);
-            uint64_t bits = runStart & (six | (d & 0xF800000000000000ull));
-            while (bits) {
-                unsigned b = low_bit(bits);
-                bits &= bits - 1;
-                uint64_t rest = ~ahead(d, next.digit, b);
-                unsigned run = rest ? low_bit(rest) : 64;
-                size_t end = base + b + run;
-                if (run == 10 || run == 12
-                    || ((run == 6 || run == 8) && end < n && (p[end] == '-' || p[end] == '+'))) {
-                    c.personnummer |= (uint64_t)1 << b;
-                }
-            }
+            // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+',
+            // from the digit mask k bytes ahead (d_k): no branch per digit run.
+            uint64_t d = cur->digit, nd = next->digit;
+            uint64_t runStart = d & ~behind(d, prev->digit, 1);
+            uint64_t six = runStart & ahead(d, nd, 1) & ahead(d, nd, 2) & ahead(d, nd, 3) & ahead(d, nd, 4) & ahead(d, nd, 5);
+            uint64_t d6 = ahead(d, nd, 6), d7 = ahead(d, nd, 7), d8 = ahead(d, nd, 8), d9 = ahead(d, nd, 9);
+            uint64_t d10 = ahead(d, nd, 10), d11 = ahead(d, nd, 11), d12 = ahead(d, nd, 12);
+            uint64_t eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
+            uint64_t separated = (~d6 & ahead(cur->dashPlus, next->dashPlus, 6))
+                | (eight & ~d8 & ahead(cur->dashPlus, next->dashPlus, 8));
+            c->personnummer = six & (separated | (ten & ~d10) | (twelve & ~d12));
         }
         if (want & ANONLOG_WANT_USERS) {
-            uint64_t bits = ((cur.newline << 1) | pNewline) & valid;
-            uint64_t stops = cur.space | cur.newline | cur.quoteTab, nextStops = next.space | next.newline | next.quoteTab;
+            uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
+            uint64_t bits = behind(cur->newline, prev->newline, 1) & valid;
+            uint64_t stops = cur->space | cur->newline | cur->quoteTab, nextStops = next->space | next->newline | next->quoteTab;
             while (bits) {
                 unsigned b = low_bit(bits);
                 bits &= bits - 1;
-                if (may_name_user(p, n, base + b, ahead(stops, nextStops, b))) c.lineStart |= (uint64_t)1 << b;
+                if (may_name_user(p, n, base + b, ahead(stops, nextStops, b))) c->lineStart |= (uint64_t)1 << b;
             }
-            c.jsonColon = cur.colon & (((cur.quoteTab | cur.space) << 1) | pJsonEnd);
-            c.afterR = cur.space & ((cur.r << 1) | pR);
-            bits = cur.slash & ((cur.esl << 1) | pEsl);
-            while (bits) {
-                unsigned b = low_bit(bits);
-                bits &= bits - 1;
-                size_t slash = base + b;
-                if (slash < 4) continue;
-                uint32_t last4 = load32(p + slash - 4);
-                if (last4 == WORD4('h', 'o', 'm', 'e') || last4 == WORD4('s', 'e', 'r', 's') || last4 == WORD4('m', 'a', 'i', 'l')) {
-                    c.homeSlash |= (uint64_t)1 << b;
-                }
-            }
+            c->jsonColon = cur->colon & behind(cur->quoteTab | cur->space, prev->quoteTab | prev->space, 1);
+            c->afterR = cur->space & behind(cur->r, prev->r, 1);
+            // "home/" and "mail/" (three home letters before e/s/l), "Users/" ('r' between
+            // e/s/l, a home letter five back); Swift compares the bytes. "Chrome/" and
+            // "users/" fail here.
+            uint64_t x = cur->homeLetter, px = prev->homeLetter, esl = cur->esl, pesl = prev->esl;
+            uint64_t homeOrMail = behind(x, px, 2) & behind(x, px, 3) & behind(x, px, 4);
+            uint64_t users = behind(cur->r, prev->r, 2) & behind(esl, pesl, 3) & behind(esl, pesl, 4) & behind(x, px, 5);
+            c->homeSlash = cur->slash & behind(esl, pesl, 1) & (homeOrMail | users);
         }
-        if (want & ANONLOG_WANT_WORDS) c.word = alnum & ~((alnum << 1) | pAlnum);
-        out[i] = c;
+        if (want & ANONLOG_WANT_WORDS) c->word = alnum & ~behind(alnum, prev->digit | prev->letter, 1);
 
-        pDigit = cur.digit >> 63;
-        pNewline = cur.newline >> 63;
-        pR = cur.r >> 63;
-        pAlnum = alnum >> 63;
-        pEsl = cur.esl >> 63;
-        pJsonEnd = (cur.quoteTab | cur.space) >> 63;
-        pHex = cur.digit | cur.hexLetter;
-        pBoundary = ~(alnum | cur.dot | cur.colon);
+        AnonLogByteMasks *done = prev;
+        prev = cur;
         cur = next;
+        next = done;
     }
 }
 

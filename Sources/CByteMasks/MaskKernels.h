@@ -37,7 +37,22 @@ static inline void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
         __m128i hexOffset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
         m->hexLetter |= lane_bits(_mm_cmpeq_epi8(_mm_min_epu8(hexOffset, _mm_set1_epi8(5)), hexOffset), lane);
         m->quoteTab |= lane_bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))), lane);
+        m->dashPlus |= lane_bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('+'))), lane);
+        __m128i home = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('h')), _mm_cmpeq_epi8(v, _mm_set1_epi8('o'))),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('m')), _mm_cmpeq_epi8(v, _mm_set1_epi8('a'))));
+        home = _mm_or_si128(home, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('i')), _mm_cmpeq_epi8(v, _mm_set1_epi8('U'))));
+        m->homeLetter |= lane_bits(home, lane);
     }
+}
+
+// The home letters h o m a i (0x6_) and U (0x55) as a nibble table: entry L has bit H set
+// when byte 0xHL is a member; `high_nibble_bits` maps H to that bit (none for bytes >= 0x80).
+static inline __m128i home_low_table(void) {
+    return _mm_setr_epi8(0, 0x40, 0, 0, 0, 0x20, 0, 0, 0x40, 0x40, 0, 0, 0, 0x40, 0, 0x40);
+}
+
+static inline __m128i high_nibble_bits(void) {
+    return _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 __attribute__((target("avx2")))
@@ -70,6 +85,14 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         __m256i hexOffset = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
         r.hexLetter |= half_bits(_mm256_cmpeq_epi8(_mm256_min_epu8(hexOffset, _mm256_set1_epi8(5)), hexOffset), half);
         r.quoteTab |= half_bits(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'))), half);
+        r.dashPlus |= half_bits(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('+'))), half);
+        // Set membership by nibbles: the low nibble picks the high nibbles allowed with it.
+        __m256i lowNibble = _mm256_and_si256(v, _mm256_set1_epi8(0x0F));
+        __m256i highNibble = _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0F));
+        __m256i allowed = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(home_low_table()), lowNibble);
+        __m256i highBit = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(high_nibble_bits()), highNibble);
+        __m256i outside = _mm256_cmpeq_epi8(_mm256_and_si256(allowed, highBit), _mm256_setzero_si256());
+        r.homeLetter |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(outside) << (32 * half);
     }
     *m = r;
 }
@@ -94,6 +117,12 @@ static inline void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
            | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('l'));
     m->hexLetter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(6));
     m->quoteTab = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
+    m->dashPlus = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+'));
+    __m512i lowNibble = _mm512_and_si512(v, _mm512_set1_epi8(0x0F));
+    __m512i highNibble = _mm512_and_si512(_mm512_srli_epi16(v, 4), _mm512_set1_epi8(0x0F));
+    __m512i allowed = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(home_low_table()), lowNibble);
+    __m512i highBit = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(high_nibble_bits()), highNibble);
+    m->homeLetter = _mm512_test_epi8_mask(allowed, highBit);
 }
 
 #else
@@ -115,6 +144,8 @@ static inline void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
         if (b == 'e' || b == 's' || b == 'l') m->esl |= bit;
         if ((uint8_t)((b | 0x20) - 'a') <= 5) m->hexLetter |= bit;
         if (b == '"' || b == '\t') m->quoteTab |= bit;
+        if (b == '-' || b == '+') m->dashPlus |= bit;
+        if (b == 'h' || b == 'o' || b == 'm' || b == 'a' || b == 'i' || b == 'U') m->homeLetter |= bit;
     }
 }
 

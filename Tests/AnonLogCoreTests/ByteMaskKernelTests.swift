@@ -22,12 +22,14 @@ import Testing
             if "esl".utf8.contains(b) { m.esl |= bit }
             if (b | 0x20) &- 97 < 6 { m.hexLetter |= bit }
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\t") { m.quoteTab |= bit }
+            if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") { m.dashPlus |= bit }
+            if "homaiU".utf8.contains(b) { m.homeLetter |= bit }
         }
         return m
     }
 
     static func fields(_ m: AnonLogByteMasks) -> [UInt64] {
-        [m.digit, m.letter, m.dot, m.colon, m.special, m.newline, m.space, m.slash, m.r, m.esl, m.hexLetter, m.quoteTab]
+        [m.digit, m.letter, m.dot, m.colon, m.special, m.newline, m.space, m.slash, m.r, m.esl, m.hexLetter, m.quoteTab, m.dashPlus, m.homeLetter]
     }
 
     @Test(arguments: ["avx512", "avx2", "sse2", "scalar"])
@@ -36,7 +38,7 @@ import Testing
         var generator = SeededGenerator(seed: 42)
         // Every byte value in every lane, then random blocks biased towards the trigger bytes.
         var blocks: [[UInt8]] = (0..<4).map { lane in (0..<64).map { UInt8((lane * 64 + $0) & 0xFF) } }
-        let triggers = Array("0189:./@%=~\n rsleEL aAzZfFgG`{/\u{7F}\"\t".utf8) + [0x80, 0xFF, 0x00, 0x2F, 0x3A, 0x40, 0x5B]
+        let triggers = Array("0189:./@%=~\n rsleEL aAzZfFgGmMhHoOiIuU-+`{/\u{7F}\"\t".utf8) + [0x80, 0xFF, 0x00, 0x2F, 0x3A, 0x40, 0x5B]
         for _ in 0..<2000 {
             blocks.append((0..<64).map { _ in
                 Bool.random(using: &generator) ? triggers.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)

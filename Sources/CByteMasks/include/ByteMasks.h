@@ -24,6 +24,8 @@ typedef struct {
     uint64_t esl;     ///< 'e', 's', 'l' (end "home", "Users", "mail" before a username)
     uint64_t hexLetter; ///< 'a'...'f', 'A'...'F' (with `digit`, the bytes of an IPv6 group)
     uint64_t quoteTab;  ///< '"', '\t' (with `space`, what may end a JSON key before its colon)
+    uint64_t dashPlus;  ///< '-', '+' (the separators of a personnummer)
+    uint64_t homeLetter; ///< 'h', 'o', 'm', 'a', 'i', 'U' (the letters of "home", "mail", "Users" but e/s/l/r)
 } AnonLogByteMasks;
 
 /// Computes the masks of the 64 bytes at `p` (all 64 must be readable) into `out`.

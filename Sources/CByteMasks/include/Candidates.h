@@ -22,7 +22,7 @@ typedef struct {
     uint64_t special;      ///< '@', '%', '=', '~'
     uint64_t personnummer; ///< a digit run of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'
     uint64_t afterR;       ///< a space after 'r' ("for NAME", "user NAME")
-    uint64_t homeSlash;    ///< a slash right after "home", "sers" or "mail"
+    uint64_t homeSlash;    ///< a slash after e/s/l with m/r two bytes back or m four back (home/, sers/, mail/)
     uint64_t word;         ///< the first byte of a run of letters and digits
 } AnonLogCandidates;
 
