@@ -8,7 +8,7 @@
 /// bypass it. Owned by one worker (never shared), which is what `@unchecked Sendable` stands
 /// for here: the class only exists so the buffers are freed.
 final class ReplacementCache: @unchecked Sendable {
-    static let slotCount = 1 << 14
+    static let slotCount = 1 << 16
     static let maxLength = 56
     private let keys: UnsafeMutablePointer<UInt8>
     private let values: UnsafeMutablePointer<UInt8>

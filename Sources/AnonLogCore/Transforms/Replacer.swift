@@ -53,7 +53,7 @@ struct Replacer: Sendable {
         case .keep:
             out.append(p, count)
         case .redact:
-            redact(span.type, p, count, into: out)
+            Self.redact(span.type, p, count, into: out)
         case .truncate:
             truncate(span.type, p, count, into: out)
         case .pseudonymize, .encrypt:
@@ -69,7 +69,7 @@ struct Replacer: Sendable {
     // MARK: redact
 
     /// Fixed placeholders that keep the field's shape and are never detected again.
-    private func redact(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
+    private static func redact(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
         switch type {
         case .ipv4: Self.append(Self.redactedIPv4, to: out)
         case .ipv6: Self.append(Self.redactedIPv6, to: out)
@@ -111,10 +111,10 @@ struct Replacer: Sendable {
             let ok = withUnsafeMutableBytes(of: &canonical) {
                 Canonical.personnummer(p, count, today: config.today, into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
-            guard ok else { redact(type, p, count, into: out); return }
+            guard ok else { Self.redact(type, p, count, into: out); return }
             withUnsafeBytes(of: canonical) { out.append($0.baseAddress!, 4) }
         case .username:
-            redact(type, p, count, into: out)   // ActionPlan refuses this; kept total for safety
+            Self.redact(type, p, count, into: out)   // ActionPlan refuses this; kept total for safety
         }
     }
 
@@ -122,6 +122,13 @@ struct Replacer: Sendable {
 
     private func pseudonymize(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
                               into out: ChunkBuffer) {
+        if type == .ipv4 || type == .ipv6 {
+            encryptAddress(type, p, count, keys: keys, into: out)
+            return
+        }
+        // The closure below must not capture `self`: that copied the whole replacer (and
+        // retained everything in it) on every cache miss.
+        let today = config.today
         var scratch = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
@@ -132,7 +139,7 @@ struct Replacer: Sendable {
             let tokenAt = buffer + 256
             switch type {
             case .email:
-                guard count <= 256 else { redact(type, p, count, into: out); return }
+                guard count <= 256 else { Self.redact(type, p, count, into: out); return }
                 let length = Canonical.email(p, count, into: buffer)
                 keys.tokens.token(type: "email", canonical: UnsafeRawBufferPointer(start: buffer, count: length), into: tokenAt)
                 out.append(tokenAt, 12)
@@ -142,15 +149,15 @@ struct Replacer: Sendable {
                 Self.append("u-", to: out)
                 out.append(tokenAt, 12)
             case .personnummer:
-                guard Canonical.personnummer(p, count, today: config.today, into: buffer) else {
-                    redact(type, p, count, into: out)
+                guard Canonical.personnummer(p, count, today: today, into: buffer) else {
+                    Self.redact(type, p, count, into: out)
                     return
                 }
                 keys.tokens.token(type: "personnummer", canonical: UnsafeRawBufferPointer(start: buffer, count: 12), into: tokenAt)
                 Self.append("pnr-", to: out)
                 out.append(tokenAt, 12)
             case .ipv4, .ipv6:
-                encryptAddress(type, p, count, keys: keys, into: out)
+                break   // handled above
             }
         }
     }
@@ -160,7 +167,7 @@ struct Replacer: Sendable {
     private func encryptAddress(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
                                 into out: ChunkBuffer) {
         guard var address = type == .ipv4 ? IPText.parseIPv4(p, count) : IPText.parseIPv6(p, count) else {
-            redact(type, p, count, into: out)
+            Self.redact(type, p, count, into: out)
             return
         }
         if plan[type] == .encrypt {
