@@ -119,19 +119,25 @@ static inline __attribute__((always_inline)) void candidates_body(
                 | (hex4 & behind(boundary, prevBoundary, 5));
             c->ipv6 = cur->colon & start;
         }
-        if (want & ANONLOG_WANT_SPECIAL) c->special = cur->special;
+        if (want & ANONLOG_WANT_SPECIAL) {
+            c->special = cur->special;
+            // key=value: only after the last letter of a username key (or of sudo's TTY).
+            if (want & ANONLOG_WANT_USERS) c->special |= cur->equals & behind(cur->keyEnd, prev->keyEnd, 1);
+        }
         if (want & ANONLOG_WANT_PERSONNUMMER) {
             // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+',
             // from the digit mask k bytes ahead (d_k): no branch per digit run.
             uint64_t d = cur->digit, nd = next->digit;
             uint64_t runStart = d & ~behind(d, prev->digit, 1);
             uint64_t six = runStart & ahead(d, nd, 1) & ahead(d, nd, 2) & ahead(d, nd, 3) & ahead(d, nd, 4) & ahead(d, nd, 5);
-            uint64_t d6 = ahead(d, nd, 6), d7 = ahead(d, nd, 7), d8 = ahead(d, nd, 8), d9 = ahead(d, nd, 9);
-            uint64_t d10 = ahead(d, nd, 10), d11 = ahead(d, nd, 11), d12 = ahead(d, nd, 12);
-            uint64_t eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
-            uint64_t separated = (~d6 & ahead(cur->dashPlus, next->dashPlus, 6))
-                | (eight & ~d8 & ahead(cur->dashPlus, next->dashPlus, 8));
-            c->personnummer = six & (separated | (ten & ~d10) | (twelve & ~d12));
+            if (six) {   // most blocks have no run of six digits: skip the rest
+                uint64_t d6 = ahead(d, nd, 6), d7 = ahead(d, nd, 7), d8 = ahead(d, nd, 8), d9 = ahead(d, nd, 9);
+                uint64_t d10 = ahead(d, nd, 10), d11 = ahead(d, nd, 11), d12 = ahead(d, nd, 12);
+                uint64_t eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
+                uint64_t separated = (~d6 & ahead(cur->dashPlus, next->dashPlus, 6))
+                    | (eight & ~d8 & ahead(cur->dashPlus, next->dashPlus, 8));
+                c->personnummer = six & (separated | (ten & ~d10) | (twelve & ~d12));
+            }
         }
         if (want & ANONLOG_WANT_USERS) {
             uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
@@ -142,7 +148,11 @@ static inline __attribute__((always_inline)) void candidates_body(
                 bits &= bits - 1;
                 if (may_name_user(p, n, base + b, ahead(stops, nextStops, b))) c->lineStart |= (uint64_t)1 << b;
             }
-            c->jsonColon = cur->colon & behind(cur->quoteTab | cur->space, prev->quoteTab | prev->space, 1);
+            // A JSON key's colon: after blanks, or after a quote that follows the key's last
+            // letter (blanks and quotes two back are let through for `"user" :`).
+            uint64_t blank = cur->space | cur->quoteTab, prevBlank = prev->space | prev->quoteTab;
+            c->jsonColon = cur->colon & (behind(cur->space, prev->space, 1)
+                | (behind(cur->quoteTab, prev->quoteTab, 1) & behind(cur->keyEnd | blank, prev->keyEnd | prevBlank, 2)));
             c->afterR = cur->space & behind(cur->r, prev->r, 1);
             // "home/" and "mail/" (three home letters before e/s/l), "Users/" ('r' between
             // e/s/l, a home letter five back); Swift compares the bytes. "Chrome/" and

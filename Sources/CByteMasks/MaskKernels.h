@@ -26,8 +26,15 @@ static inline void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
         m->colon |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), lane);
         __m128i special = _mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('%'))),
-            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), _mm_cmpeq_epi8(v, _mm_set1_epi8('~'))));
+            _mm_cmpeq_epi8(v, _mm_set1_epi8('~')));
         m->special |= lane_bits(special, lane);
+        m->equals |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('=')), lane);
+        __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        __m128i keyEnd = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('r')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('n'))),
+            _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('e')), _mm_cmpeq_epi8(v, _mm_set1_epi8('p'))));
+        keyEnd = _mm_or_si128(keyEnd, _mm_cmpeq_epi8(v, _mm_set1_epi8('Y')));
+        m->keyEnd |= lane_bits(keyEnd, lane);
         m->newline |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), lane);
         m->space |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), lane);
         m->slash |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), lane);
@@ -49,6 +56,11 @@ static inline void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
 // when byte 0xHL is a member; `high_nibble_bits` maps H to that bit (none for bytes >= 0x80).
 static inline __m128i home_low_table(void) {
     return _mm_setr_epi8(0, 0x40, 0, 0, 0, 0x20, 0, 0, 0x40, 0x40, 0, 0, 0, 0x40, 0, 0x40);
+}
+
+// The key-end letters r R n N e E p Y, the same way.
+static inline __m128i key_end_low_table(void) {
+    return _mm_setr_epi8((char)0x80, 0, (char)0xA0, 0, 0, 0x50, 0, 0, 0, 0x20, 0, 0, 0, 0, 0x50, 0);
 }
 
 static inline __m128i high_nibble_bits(void) {
@@ -74,8 +86,9 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         r.colon |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(':')), half);
         __m256i special = _mm256_or_si256(
             _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('%'))),
-            _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('=')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('~'))));
+            _mm256_cmpeq_epi8(v, _mm256_set1_epi8('~')));
         r.special |= half_bits(special, half);
+        r.equals |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('=')), half);
         r.newline |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), half);
         r.space |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), half);
         r.slash |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')), half);
@@ -93,6 +106,9 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         __m256i highBit = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(high_nibble_bits()), highNibble);
         __m256i outside = _mm256_cmpeq_epi8(_mm256_and_si256(allowed, highBit), _mm256_setzero_si256());
         r.homeLetter |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(outside) << (32 * half);
+        __m256i keyAllowed = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(key_end_low_table()), lowNibble);
+        __m256i keyOutside = _mm256_cmpeq_epi8(_mm256_and_si256(keyAllowed, highBit), _mm256_setzero_si256());
+        r.keyEnd |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(keyOutside) << (32 * half);
     }
     *m = r;
 }
@@ -108,7 +124,8 @@ static inline void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
     m->dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
     m->colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
     m->special = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('%'))
-               | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('=')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('~'));
+               | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('~'));
+    m->equals = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('='));
     m->newline = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
     m->space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
     m->slash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
@@ -123,6 +140,7 @@ static inline void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
     __m512i allowed = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(home_low_table()), lowNibble);
     __m512i highBit = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(high_nibble_bits()), highNibble);
     m->homeLetter = _mm512_test_epi8_mask(allowed, highBit);
+    m->keyEnd = _mm512_test_epi8_mask(_mm512_shuffle_epi8(_mm512_broadcast_i32x4(key_end_low_table()), lowNibble), highBit);
 }
 
 #else
@@ -136,7 +154,9 @@ static inline void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
         if ((uint8_t)((b | 0x20) - 'a') <= 25) m->letter |= bit;
         if (b == '.') m->dot |= bit;
         if (b == ':') m->colon |= bit;
-        if (b == '@' || b == '%' || b == '=' || b == '~') m->special |= bit;
+        if (b == '@' || b == '%' || b == '~') m->special |= bit;
+        if (b == '=') m->equals |= bit;
+        if (b == 'r' || b == 'R' || b == 'n' || b == 'N' || b == 'e' || b == 'E' || b == 'p' || b == 'Y') m->keyEnd |= bit;
         if (b == '\n') m->newline |= bit;
         if (b == ' ') m->space |= bit;
         if (b == '/') m->slash |= bit;

@@ -14,7 +14,9 @@ import Testing
             if (b | 0x20) &- 97 < 26 { m.letter |= bit }
             if b == UInt8(ascii: ".") { m.dot |= bit }
             if b == UInt8(ascii: ":") { m.colon |= bit }
-            if "@%=~".utf8.contains(b) { m.special |= bit }
+            if "@%~".utf8.contains(b) { m.special |= bit }
+            if b == UInt8(ascii: "=") { m.equals |= bit }
+            if "rRnNeEpY".utf8.contains(b) { m.keyEnd |= bit }
             if b == UInt8(ascii: "\n") { m.newline |= bit }
             if b == UInt8(ascii: " ") { m.space |= bit }
             if b == UInt8(ascii: "/") { m.slash |= bit }
@@ -29,7 +31,7 @@ import Testing
     }
 
     static func fields(_ m: AnonLogByteMasks) -> [UInt64] {
-        [m.digit, m.letter, m.dot, m.colon, m.special, m.newline, m.space, m.slash, m.r, m.esl, m.hexLetter, m.quoteTab, m.dashPlus, m.homeLetter]
+        [m.digit, m.letter, m.dot, m.colon, m.special, m.equals, m.keyEnd, m.newline, m.space, m.slash, m.r, m.esl, m.hexLetter, m.quoteTab, m.dashPlus, m.homeLetter]
     }
 
     @Test(arguments: ["avx512", "avx2", "sse2", "scalar"])
@@ -38,7 +40,7 @@ import Testing
         var generator = SeededGenerator(seed: 42)
         // Every byte value in every lane, then random blocks biased towards the trigger bytes.
         var blocks: [[UInt8]] = (0..<4).map { lane in (0..<64).map { UInt8((lane * 64 + $0) & 0xFF) } }
-        let triggers = Array("0189:./@%=~\n rsleEL aAzZfFgGmMhHoOiIuU-+`{/\u{7F}\"\t".utf8) + [0x80, 0xFF, 0x00, 0x2F, 0x3A, 0x40, 0x5B]
+        let triggers = Array("0189:./@%=~\n rsleEL aAzZfFgGmMhHoOiIuUnNpPyY-+`{/\u{7F}\"\t".utf8) + [0x80, 0xFF, 0x00, 0x2F, 0x3A, 0x40, 0x5B]
         for _ in 0..<2000 {
             blocks.append((0..<64).map { _ in
                 Bool.random(using: &generator) ? triggers.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)

@@ -16,7 +16,8 @@ typedef struct {
     uint64_t letter;  ///< 'A'...'Z', 'a'...'z'
     uint64_t dot;     ///< '.'
     uint64_t colon;   ///< ':'
-    uint64_t special; ///< rare trigger bytes: '@', '%', '=', '~'
+    uint64_t special; ///< rare trigger bytes: '@', '%', '~'
+    uint64_t equals;  ///< '='
     uint64_t newline; ///< '\n'
     uint64_t space;   ///< ' '
     uint64_t slash;   ///< '/'
@@ -25,6 +26,7 @@ typedef struct {
     uint64_t hexLetter; ///< 'a'...'f', 'A'...'F' (with `digit`, the bytes of an IPv6 group)
     uint64_t quoteTab;  ///< '"', '\t' (with `space`, what may end a JSON key before its colon)
     uint64_t dashPlus;  ///< '-', '+' (the separators of a personnummer)
+    uint64_t keyEnd;    ///< r R n N e E p Y: the last letters of the username keys (user=, "login":, TTY=)
     uint64_t homeLetter; ///< 'h', 'o', 'm', 'a', 'i', 'U' (the letters of "home", "mail", "Users" but e/s/l/r)
 } AnonLogByteMasks;
 

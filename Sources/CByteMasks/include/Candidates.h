@@ -18,8 +18,8 @@ typedef struct {
     uint64_t lineStart;    ///< a line's first byte, unless the line is an anonymous CLF line (`host - - [`)
     uint64_t ipv4;         ///< the first dot of three `d.d` dots, each 2-4 bytes after the one before
     uint64_t ipv6;         ///< a colon after at most four hex digits that follow a non-alphanumeric, non-`.:` byte
-    uint64_t jsonColon;    ///< a colon right after a quote or blank (the end of a JSON key)
-    uint64_t special;      ///< '@', '%', '=', '~'
+    uint64_t jsonColon;    ///< a colon after a blank, or after a quote after a username key's last letter
+    uint64_t special;      ///< '@', '%', '~', and '=' after a username key's last letter
     uint64_t personnummer; ///< a digit run of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'
     uint64_t afterR;       ///< a space after 'r' ("for NAME", "user NAME")
     uint64_t homeSlash;    ///< a slash after e/s/l with m/r two bytes back or m four back (home/, sers/, mail/)
