@@ -19,26 +19,6 @@ static inline __attribute__((always_inline)) void load_block(void (*kernel)(cons
     }
 }
 
-/// The 64 bits from bit `offset` of `low` on, continued by `high`: what lies ahead.
-static inline uint64_t ahead(uint64_t low, uint64_t high, unsigned offset) {
-    return offset == 0 ? low : (low >> offset) | (high << (64 - offset));
-}
-
-/// Bit i is bit i - `distance` of the 128-bit value `previous`, `mask`: what lies behind.
-static inline uint64_t behind(uint64_t mask, uint64_t previous, unsigned distance) {
-    return (mask << distance) | (previous >> (64 - distance));
-}
-
-/// Bits whose position plus 2, 3 or 4 is set in the 128-bit value `low`, `high`.
-static inline uint64_t within2to4(uint64_t low, uint64_t high) {
-    return (low >> 2) | (high << 62) | (low >> 3) | (high << 61) | (low >> 4) | (high << 60);
-}
-
-/// Dots with a digit right before and right after (the bits beyond the block come in).
-static inline uint64_t dotted_digits(uint64_t dot, uint64_t digit, uint64_t digitBeforeFirst, uint64_t digitAfterLast) {
-    return dot & ((digit << 1) | digitBeforeFirst) & ((digit >> 1) | (digitAfterLast << 63));
-}
-
 static inline unsigned low_bit(uint64_t bits) { return (unsigned)__builtin_ctzll(bits); }
 
 /// Whether an ls/tar listing line may start with `b` (a file-type letter).
@@ -67,107 +47,190 @@ static inline int may_name_user(const uint8_t *p, size_t n, size_t start, uint64
     return !(ident == host + 2 && user == ident + 2 && p[host + 1] == '-' && p[ident + 1] == '-');
 }
 
-/// Whether an IPv6 address can have a colon in this block: it has a "::", or at least six
-/// colons (seven, or six and a dotted quad), in this block and the next.
-static inline int ipv6_possible(uint64_t colon, uint64_t nextColon) {
-    if (colon == 0) return 0;
-    if ((colon & (colon >> 1)) | (nextColon & (nextColon >> 1)) | ((colon >> 63) & nextColon & 1)) return 1;
-    return __builtin_popcountll(colon) + __builtin_popcountll(nextColon) >= 6;
+/// Eight blocks' masks of one class, one 64-bit lane per block; the compiler maps the
+/// operators onto AVX-512, AVX2 or SSE2 registers, whichever the function's target has.
+typedef uint64_t Lanes __attribute__((vector_size(64), aligned(8)));
+
+/// The byte classes of `AnonLogByteMasks`, as rows of `RawMasks`.
+enum { DIGIT, LETTER, DOT, COLON, SPECIAL, EQUALS, NEWLINE, SPACE, SLASH, R, ESL, HEX_LETTER, QUOTE_TAB, DASH_PLUS,
+       KEY_END, HOME_LETTER, CLASSES };
+
+/// Row width: the block before the batch, the batch, the block after, and padding so that
+/// eight lanes can always be read.
+#define ROW (ANONLOG_BATCH_BLOCKS + 2 + 8)
+
+/// A batch's masks by class: `row[c][1 + i]` is class c of block first + i.
+typedef struct {
+    uint64_t row[CLASSES][ROW];
+} RawMasks;
+
+static inline __attribute__((always_inline)) void store_masks(RawMasks *raw, size_t index, const AnonLogByteMasks *m) {
+    raw->row[DIGIT][index] = m->digit;
+    raw->row[LETTER][index] = m->letter;
+    raw->row[DOT][index] = m->dot;
+    raw->row[COLON][index] = m->colon;
+    raw->row[SPECIAL][index] = m->special;
+    raw->row[EQUALS][index] = m->equals;
+    raw->row[NEWLINE][index] = m->newline;
+    raw->row[SPACE][index] = m->space;
+    raw->row[SLASH][index] = m->slash;
+    raw->row[R][index] = m->r;
+    raw->row[ESL][index] = m->esl;
+    raw->row[HEX_LETTER][index] = m->hexLetter;
+    raw->row[QUOTE_TAB][index] = m->quoteTab;
+    raw->row[DASH_PLUS][index] = m->dashPlus;
+    raw->row[KEY_END][index] = m->keyEnd;
+    raw->row[HOME_LETTER][index] = m->homeLetter;
 }
+
+/// Lanes k bytes ahead: bit i of lane b is bit i + k of block b, continued by block b + 1.
+#define AHEAD(x, next, k) (((x) >> (k)) | ((next) << (64 - (k))))
+/// Lanes k bytes behind, continued from block b - 1.
+#define BEHIND(x, prev, k) (((x) << (k)) | ((prev) >> (64 - (k))))
 
 static inline __attribute__((always_inline)) void candidates_body(
     void (*kernel)(const uint8_t *, AnonLogByteMasks *), const uint8_t *p, size_t n, size_t first, size_t count,
-    unsigned want, int startsLine, AnonLogCandidates *restrict out) {
-    // Three mask slots used in turn (the previous, this and the next block): the kernel writes
-    // each block's masks once, in place, and the seams read the neighbours' masks directly.
-    AnonLogByteMasks ring[3];
-    AnonLogByteMasks *prev = &ring[0], *cur = &ring[1], *next = &ring[2];
+    unsigned want, int startsLine, uint64_t *restrict out) {
+    RawMasks raw;
+    AnonLogByteMasks m;
+    // Classify: the block before the batch (nothing before the window, but a newline when
+    // the window starts a line; its boundary bits, all ones, make the window's start a
+    // boundary for IPv6), the batch, the block after, then zeros.
     if (first > 0) {
-        load_block(kernel, p, n, (first - 1) * 64, prev);
+        load_block(kernel, p, n, (first - 1) * 64, &m);
     } else {
-        // Before the window: nothing, except a newline when the window starts a line. (Its
-        // boundary bits, all ones, make the window's start count as a boundary for IPv6.)
-        memset(prev, 0, sizeof *prev);
-        prev->newline = startsLine ? (uint64_t)1 << 63 : 0;
+        memset(&m, 0, sizeof m);
+        m.newline = startsLine ? (uint64_t)1 << 63 : 0;
     }
-    load_block(kernel, p, n, first * 64, cur);
-    for (size_t i = 0; i < count; i++) {
-        size_t base = (first + i) * 64;
-        load_block(kernel, p, n, base + 64, next);
-        __builtin_prefetch(p + base + 1024);
-        AnonLogCandidates *c = &out[i];
-        memset(c, 0, sizeof *c);
-        uint64_t alnum = cur->digit | cur->letter;
-
-        if (want & ANONLOG_WANT_IPV4) {
-            uint64_t here = dotted_digits(cur->dot, cur->digit, prev->digit >> 63, next->digit & 1);
-            uint64_t there = dotted_digits(next->dot, next->digit, cur->digit >> 63, 1);
-            uint64_t secondHere = here & within2to4(here, there);
-            uint64_t secondThere = there & within2to4(there, 0);
-            c->ipv4 = here & within2to4(secondHere, secondThere);
+    store_masks(&raw, 0, &m);
+    for (size_t i = 0; i <= count; i++) {
+        __builtin_prefetch(p + (first + i) * 64 + 1024);
+        load_block(kernel, p, n, (first + i) * 64, &m);
+        store_masks(&raw, 1 + i, &m);
+    }
+    size_t lanesEnd = (count + 7) & ~(size_t)7;
+    for (int c = 0; c < CLASSES; c++) {
+        for (size_t index = count + 2; index < lanesEnd + 2; index++) raw.row[c][index] = 0;
+    }
+    for (int k = 0; k < ANONLOG_KINDS; k++) {
+        if (k == ANONLOG_LINE_START || k == ANONLOG_JSON_COLON || k == ANONLOG_AFTER_R || k == ANONLOG_HOME_SLASH
+                ? !(want & ANONLOG_WANT_USERS)
+                : k == ANONLOG_IPV4 ? !(want & ANONLOG_WANT_IPV4)
+                : k == ANONLOG_IPV6 ? !(want & ANONLOG_WANT_IPV6)
+                : k == ANONLOG_SPECIAL ? !(want & ANONLOG_WANT_SPECIAL)
+                : k == ANONLOG_PERSONNUMMER ? !(want & ANONLOG_WANT_PERSONNUMMER)
+                : !(want & ANONLOG_WANT_WORDS)) {
+            memset(out + k * ANONLOG_BATCH_BLOCKS, 0, ANONLOG_BATCH_BLOCKS * sizeof(uint64_t));
         }
-        if ((want & ANONLOG_WANT_IPV6) && ipv6_possible(cur->colon, next->colon)) {
-            uint64_t hex = cur->digit | cur->hexLetter, prevHex = prev->digit | prev->hexLetter;
-            uint64_t boundary = ~(alnum | cur->dot | cur->colon);
-            uint64_t prevBoundary = ~(prev->digit | prev->letter | prev->dot | prev->colon);
-            uint64_t hex1 = behind(hex, prevHex, 1);
-            uint64_t hex2 = hex1 & behind(hex, prevHex, 2);
-            uint64_t hex3 = hex2 & behind(hex, prevHex, 3);
-            uint64_t hex4 = hex3 & behind(hex, prevHex, 4);
-            uint64_t start = behind(boundary, prevBoundary, 1) | (hex1 & behind(boundary, prevBoundary, 2))
-                | (hex2 & behind(boundary, prevBoundary, 3)) | (hex3 & behind(boundary, prevBoundary, 4))
-                | (hex4 & behind(boundary, prevBoundary, 5));
-            c->ipv6 = cur->colon & start;
+    }
+
+    // Combine, eight blocks at a time.
+    const Lanes one = (Lanes){1, 1, 1, 1, 1, 1, 1, 1};
+    for (size_t j = 0; j < count; j += 8) {
+#define CUR(c) (*(const Lanes *)&raw.row[c][j + 1])
+#define PREV(c) (*(const Lanes *)&raw.row[c][j])
+#define NEXT(c) (*(const Lanes *)&raw.row[c][j + 2])
+#define OUT(k) (*(Lanes *)&out[(k) * ANONLOG_BATCH_BLOCKS + j])
+        Lanes digit = CUR(DIGIT), prevDigit = PREV(DIGIT), nextDigit = NEXT(DIGIT);
+        Lanes alnum = digit | CUR(LETTER), prevAlnum = prevDigit | PREV(LETTER);
+        if (want & ANONLOG_WANT_IPV4) {
+            // Dots with digits on both sides, here and in the next block; then those followed
+            // 2-4 bytes later by another, twice (a quad's third dot is at most 8 bytes on).
+            Lanes dot = CUR(DOT), nextDot = NEXT(DOT);
+            Lanes here = dot & BEHIND(digit, prevDigit, 1) & AHEAD(digit, nextDigit, 1);
+            Lanes there = nextDot & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
+            Lanes secondHere = here & (AHEAD(here, there, 2) | AHEAD(here, there, 3) | AHEAD(here, there, 4));
+            Lanes secondThere = there & ((there >> 2) | (there >> 3) | (there >> 4));
+            OUT(ANONLOG_IPV4) = here & (AHEAD(secondHere, secondThere, 2) | AHEAD(secondHere, secondThere, 3)
+                                        | AHEAD(secondHere, secondThere, 4));
+        }
+        if (want & ANONLOG_WANT_IPV6) {
+            // A colon after a run of at most four hex digits that follows a boundary byte.
+            Lanes hex = digit | CUR(HEX_LETTER), prevHex = prevDigit | PREV(HEX_LETTER);
+            Lanes boundary = ~(alnum | CUR(DOT) | CUR(COLON)), prevBoundary = ~(prevAlnum | PREV(DOT) | PREV(COLON));
+            Lanes hex1 = BEHIND(hex, prevHex, 1);
+            Lanes hex2 = hex1 & BEHIND(hex, prevHex, 2);
+            Lanes hex3 = hex2 & BEHIND(hex, prevHex, 3);
+            Lanes hex4 = hex3 & BEHIND(hex, prevHex, 4);
+            Lanes start = BEHIND(boundary, prevBoundary, 1) | (hex1 & BEHIND(boundary, prevBoundary, 2))
+                | (hex2 & BEHIND(boundary, prevBoundary, 3)) | (hex3 & BEHIND(boundary, prevBoundary, 4))
+                | (hex4 & BEHIND(boundary, prevBoundary, 5));
+            // Only in blocks where an address can be: a "::", or six colons in this block and
+            // the next (lowest bits cleared five times, from this block first, must leave one).
+            Lanes colon = CUR(COLON), nextColon = NEXT(COLON);
+            Lanes doubleColon = (colon & (colon >> 1)) | (nextColon & (nextColon >> 1)) | ((colon >> 63) & nextColon & one);
+            Lanes low = colon, high = nextColon;
+            for (int k = 0; k < 5; k++) {
+                Lanes lowLeft = (Lanes)(low != 0);   // all ones where this block still has a colon
+                low = (low & (low - one) & lowLeft) | (low & ~lowLeft);
+                high = (high & (high - one) & ~lowLeft) | (high & lowLeft);
+            }
+            Lanes possible = (Lanes)(doubleColon != 0) | (Lanes)((low | high) != 0);
+            OUT(ANONLOG_IPV6) = colon & start & possible;
         }
         if (want & ANONLOG_WANT_SPECIAL) {
-            c->special = cur->special;
+            Lanes special = CUR(SPECIAL);
             // key=value: only after the last letter of a username key (or of sudo's TTY).
-            if (want & ANONLOG_WANT_USERS) c->special |= cur->equals & behind(cur->keyEnd, prev->keyEnd, 1);
+            if (want & ANONLOG_WANT_USERS) special |= CUR(EQUALS) & BEHIND(CUR(KEY_END), PREV(KEY_END), 1);
+            OUT(ANONLOG_SPECIAL) = special;
         }
         if (want & ANONLOG_WANT_PERSONNUMMER) {
-            // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+',
-            // from the digit mask k bytes ahead (d_k): no branch per digit run.
-            uint64_t d = cur->digit, nd = next->digit;
-            uint64_t runStart = d & ~behind(d, prev->digit, 1);
-            uint64_t six = runStart & ahead(d, nd, 1) & ahead(d, nd, 2) & ahead(d, nd, 3) & ahead(d, nd, 4) & ahead(d, nd, 5);
-            if (six) {   // most blocks have no run of six digits: skip the rest
-                uint64_t d6 = ahead(d, nd, 6), d7 = ahead(d, nd, 7), d8 = ahead(d, nd, 8), d9 = ahead(d, nd, 9);
-                uint64_t d10 = ahead(d, nd, 10), d11 = ahead(d, nd, 11), d12 = ahead(d, nd, 12);
-                uint64_t eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
-                uint64_t separated = (~d6 & ahead(cur->dashPlus, next->dashPlus, 6))
-                    | (eight & ~d8 & ahead(cur->dashPlus, next->dashPlus, 8));
-                c->personnummer = six & (separated | (ten & ~d10) | (twelve & ~d12));
-            }
+            // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'.
+            Lanes runStart = digit & ~BEHIND(digit, prevDigit, 1);
+            Lanes six = runStart & AHEAD(digit, nextDigit, 1) & AHEAD(digit, nextDigit, 2) & AHEAD(digit, nextDigit, 3)
+                & AHEAD(digit, nextDigit, 4) & AHEAD(digit, nextDigit, 5);
+            Lanes d6 = AHEAD(digit, nextDigit, 6), d7 = AHEAD(digit, nextDigit, 7), d8 = AHEAD(digit, nextDigit, 8);
+            Lanes d9 = AHEAD(digit, nextDigit, 9), d10 = AHEAD(digit, nextDigit, 10), d11 = AHEAD(digit, nextDigit, 11);
+            Lanes d12 = AHEAD(digit, nextDigit, 12);
+            Lanes dash = CUR(DASH_PLUS), nextDash = NEXT(DASH_PLUS);
+            Lanes eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
+            Lanes separated = (~d6 & AHEAD(dash, nextDash, 6)) | (eight & ~d8 & AHEAD(dash, nextDash, 8));
+            OUT(ANONLOG_PERSONNUMMER) = six & (separated | (ten & ~d10) | (twelve & ~d12));
         }
         if (want & ANONLOG_WANT_USERS) {
-            uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
-            uint64_t bits = behind(cur->newline, prev->newline, 1) & valid;
-            uint64_t stops = cur->space | cur->newline | cur->quoteTab, nextStops = next->space | next->newline | next->quoteTab;
-            while (bits) {
-                unsigned b = low_bit(bits);
-                bits &= bits - 1;
-                if (may_name_user(p, n, base + b, ahead(stops, nextStops, b))) c->lineStart |= (uint64_t)1 << b;
-            }
             // A JSON key's colon: after blanks, or after a quote that follows the key's last
             // letter (blanks and quotes two back are let through for `"user" :`).
-            uint64_t blank = cur->space | cur->quoteTab, prevBlank = prev->space | prev->quoteTab;
-            c->jsonColon = cur->colon & (behind(cur->space, prev->space, 1)
-                | (behind(cur->quoteTab, prev->quoteTab, 1) & behind(cur->keyEnd | blank, prev->keyEnd | prevBlank, 2)));
-            c->afterR = cur->space & behind(cur->r, prev->r, 1);
+            Lanes space = CUR(SPACE), prevSpace = PREV(SPACE), quote = CUR(QUOTE_TAB), prevQuote = PREV(QUOTE_TAB);
+            Lanes keyOrBlank = CUR(KEY_END) | space | quote, prevKeyOrBlank = PREV(KEY_END) | prevSpace | prevQuote;
+            OUT(ANONLOG_JSON_COLON) = CUR(COLON) & (BEHIND(space, prevSpace, 1)
+                | (BEHIND(quote, prevQuote, 1) & BEHIND(keyOrBlank, prevKeyOrBlank, 2)));
+            Lanes r = CUR(R), prevR = PREV(R);
+            OUT(ANONLOG_AFTER_R) = space & BEHIND(r, prevR, 1);
             // "home/" and "mail/" (three home letters before e/s/l), "Users/" ('r' between
             // e/s/l, a home letter five back); Swift compares the bytes. "Chrome/" and
             // "users/" fail here.
-            uint64_t x = cur->homeLetter, px = prev->homeLetter, esl = cur->esl, pesl = prev->esl;
-            uint64_t homeOrMail = behind(x, px, 2) & behind(x, px, 3) & behind(x, px, 4);
-            uint64_t users = behind(cur->r, prev->r, 2) & behind(esl, pesl, 3) & behind(esl, pesl, 4) & behind(x, px, 5);
-            c->homeSlash = cur->slash & behind(esl, pesl, 1) & (homeOrMail | users);
+            Lanes x = CUR(HOME_LETTER), prevX = PREV(HOME_LETTER), esl = CUR(ESL), prevEsl = PREV(ESL);
+            Lanes homeOrMail = BEHIND(x, prevX, 2) & BEHIND(x, prevX, 3) & BEHIND(x, prevX, 4);
+            Lanes users = BEHIND(r, prevR, 2) & BEHIND(esl, prevEsl, 3) & BEHIND(esl, prevEsl, 4) & BEHIND(x, prevX, 5);
+            OUT(ANONLOG_HOME_SLASH) = CUR(SLASH) & BEHIND(esl, prevEsl, 1) & (homeOrMail | users);
         }
-        if (want & ANONLOG_WANT_WORDS) c->word = alnum & ~behind(alnum, prev->digit | prev->letter, 1);
+        if (want & ANONLOG_WANT_WORDS) OUT(ANONLOG_WORD) = alnum & ~BEHIND(alnum, prevAlnum, 1);
+#undef CUR
+#undef PREV
+#undef NEXT
+#undef OUT
+    }
 
-        AnonLogByteMasks *done = prev;
-        prev = cur;
-        cur = next;
-        next = done;
+    // Per block, what lanes cannot do cheaply: line starts (one per line, and byte checks).
+    for (size_t i = 0; i < count; i++) {
+        size_t base = (first + i) * 64;
+        if (want & ANONLOG_WANT_USERS) {
+            uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
+            uint64_t newline = raw.row[NEWLINE][1 + i], prevNewline = raw.row[NEWLINE][i];
+            uint64_t bits = ((newline << 1) | (prevNewline >> 63)) & valid;
+            uint64_t lineStarts = 0;
+            if (bits) {
+                uint64_t stops = raw.row[SPACE][1 + i] | newline | raw.row[QUOTE_TAB][1 + i];
+                uint64_t nextStops = raw.row[SPACE][2 + i] | raw.row[NEWLINE][2 + i] | raw.row[QUOTE_TAB][2 + i];
+                while (bits) {
+                    unsigned b = low_bit(bits);
+                    bits &= bits - 1;
+                    uint64_t ahead = b == 0 ? stops : (stops >> b) | (nextStops << (64 - b));
+                    if (may_name_user(p, n, base + b, ahead)) lineStarts |= (uint64_t)1 << b;
+                }
+            }
+            out[ANONLOG_LINE_START * ANONLOG_BATCH_BLOCKS + i] = lineStarts;
+        }
     }
 }
 
@@ -175,18 +238,18 @@ static inline __attribute__((always_inline)) void candidates_body(
 
 __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2")))
 static void candidates_avx512(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
-                              AnonLogCandidates *out) {
+                              uint64_t *out) {
     candidates_body(masks_avx512, p, n, first, count, want, startsLine, out);
 }
 
 __attribute__((target("avx2,popcnt,bmi,bmi2")))
 static void candidates_avx2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
-                            AnonLogCandidates *out) {
+                            uint64_t *out) {
     candidates_body(masks_avx2, p, n, first, count, want, startsLine, out);
 }
 
 static void candidates_sse2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
-                            AnonLogCandidates *out) {
+                            uint64_t *out) {
     candidates_body(masks_sse2, p, n, first, count, want, startsLine, out);
 }
 
@@ -208,7 +271,7 @@ AnonLogCandidatesFunction anonlog_candidates_function_named(const char *name) {
 #else
 
 static void candidates_scalar(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
-                              AnonLogCandidates *out) {
+                              uint64_t *out) {
     candidates_body(masks_scalar, p, n, first, count, want, startsLine, out);
 }
 

@@ -27,9 +27,6 @@ public struct Scanner: Sendable {
     /// The candidate stage for this CPU (AVX-512BW, AVX2 or SSE2), chosen once.
     private static let candidateStage: AnonLogCandidatesFunction = anonlog_candidates_function()
 
-    /// Blocks per call of the candidate stage: 4 KiB of input, 4.5 KiB of masks on the stack.
-    private static let batchBlocks = 64
-
     /// Finds all matches in `window`, replacing `spans`. `startsLine` says whether the window's
     /// first byte starts a line (the stream's start); otherwise line starts are after newlines.
     public mutating func scan(_ window: UnsafeRawBufferPointer, startsLine: Bool = true) {
@@ -56,15 +53,17 @@ public struct Scanner: Sendable {
         let email = types.contains(.email), users = types.contains(.username)
         if want != 0 {
             let blocks = (n + 63) / 64
-            withUnsafeTemporaryAllocation(of: AnonLogCandidates.self, capacity: Scanner.batchBlocks) { batch in
+            let batchBlocks = Int(ANONLOG_BATCH_BLOCKS)
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ANONLOG_KINDS * batchBlocks) { batch in
+                let masks = batch.baseAddress!
                 var resume = Resume()
                 var first = 0
                 while first < blocks {
-                    let count = min(Scanner.batchBlocks, blocks - first)
-                    stage(p, n, first, count, want, startsLine ? 1 : 0, batch.baseAddress!)
+                    let count = min(batchBlocks, blocks - first)
+                    stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
                     for index in 0..<count {
-                        verify(batch[index], block: (first + index) * 64, p, n, config: config, email: email,
-                               users: users, resume: &resume)
+                        verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
+                               email: email, users: users, resume: &resume)
                     }
                     first += count
                 }
@@ -72,6 +71,13 @@ public struct Scanner: Sendable {
         }
         if config.includeTokens && types.contains(.personnummer) { findPersonnummerTokens(p, n) }
         normalise()
+    }
+
+    /// One block's candidate masks, read from the batch's rows (`Candidates.h`).
+    private struct Candidates {
+        let row: UnsafeMutablePointer<UInt64>
+        init(_ row: UnsafeMutablePointer<UInt64>) { self.row = row }
+        @inline(__always) subscript(_ kind: Int) -> UInt64 { row[kind * Int(ANONLOG_BATCH_BLOCKS)] }
     }
 
     /// Where each detector may look next: past its last match, so that one address is not
@@ -88,15 +94,15 @@ public struct Scanner: Sendable {
     /// overlaps by priority, which is what trying every detector at every byte would give
     /// (the brute-force property test checks exactly that).
     @inline(__always)
-    private mutating func verify(_ c: AnonLogCandidates, block: Int, _ p: UnsafePointer<UInt8>, _ n: Int,
+    private mutating func verify(_ c: Candidates, block: Int, _ p: UnsafePointer<UInt8>, _ n: Int,
                                  config: DetectionConfig, email: Bool, users: Bool, resume: inout Resume) {
-        var bits = c.lineStart
+        var bits = c[ANONLOG_LINE_START]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
         }
-        bits = c.ipv4
+        bits = c[ANONLOG_IPV4]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
@@ -105,13 +111,13 @@ public struct Scanner: Sendable {
             if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) { spans.append(span) }
             resume.ipv4 = next
         }
-        bits = c.jsonColon
+        bits = c[ANONLOG_JSON_COLON]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
         }
-        bits = c.ipv6
+        bits = c[ANONLOG_IPV6]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
@@ -120,14 +126,14 @@ public struct Scanner: Sendable {
             if let span = IPv6Detector.match(p, count: n, colon: position, resume: &next) { spans.append(span) }
             resume.ipv6 = next
         }
-        bits = c.special
+        bits = c[ANONLOG_SPECIAL]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             Scanner.scanSpecial(p, n, position, config: config, email: email, users: users,
                                 resume: &resume.email, into: &spans)
         }
-        bits = c.personnummer
+        bits = c[ANONLOG_PERSONNUMMER]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
@@ -138,19 +144,19 @@ public struct Scanner: Sendable {
             }
             resume.personnummer = next
         }
-        bits = c.afterR
+        bits = c[ANONLOG_AFTER_R]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             UsernameDetector.afterWord(p, n, space: position, config: config, into: &spans)
         }
-        bits = c.homeSlash
+        bits = c[ANONLOG_HOME_SLASH]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             UsernameDetector.path(p, n, slash: position, config: config, into: &spans)
         }
-        bits = c.word
+        bits = c[ANONLOG_WORD]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1

@@ -1,32 +1,36 @@
 // The scanner's trigger stage: from the byte-class masks of 64-byte blocks, the positions where
 // each detector must look, with the cheap structural conditions already applied.
 //
-// Kept in C beside the mask kernels so that the per-block work (about a dozen masks, their
-// neighbours across block seams, a few per-candidate byte checks) stays in registers and
-// inlines the mask kernel of the CPU's instruction set; the Swift scanner only walks the
-// resulting bits and verifies. Each mask may pass too much, never too little: verification
-// in Swift decides, and the brute-force property test checks the result equals trying every
-// detector at every byte.
+// Kept in C beside the mask kernels so that the per-block work stays in registers and uses
+// the CPU's vector unit twice: once to classify bytes into masks, and again to combine the
+// masks of eight blocks at a time (one 64-bit lane per block) across block seams. The Swift
+// scanner only walks the resulting bits and verifies. Each mask may pass too much, never too
+// little: verification in Swift decides, and the brute-force property test checks the result
+// equals trying every detector at every byte.
 #ifndef ANONLOG_CANDIDATES_H
 #define ANONLOG_CANDIDATES_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/// Bit i of each mask is byte i of the block.
-typedef struct {
-    uint64_t lineStart;    ///< a line's first byte, unless the line is an anonymous CLF line (`host - - [`)
-    uint64_t ipv4;         ///< the first dot of three `d.d` dots, each 2-4 bytes after the one before
-    uint64_t ipv6;         ///< a colon after at most four hex digits that follow a non-alphanumeric, non-`.:` byte
-    uint64_t jsonColon;    ///< a colon after a blank, or after a quote after a username key's last letter
-    uint64_t special;      ///< '@', '%', '~', and '=' after a username key's last letter
-    uint64_t personnummer; ///< a digit run of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'
-    uint64_t afterR;       ///< a space after 'r' ("for NAME", "user NAME")
-    uint64_t homeSlash;    ///< a slash after e/s/l with m/r two bytes back or m four back (home/, sers/, mail/)
-    uint64_t word;         ///< the first byte of a run of letters and digits
-} AnonLogCandidates;
+/// Blocks of 64 bytes per call of the candidate stage.
+#define ANONLOG_BATCH_BLOCKS 64
 
-/// Which candidate masks to compute; the others are left zero.
+/// The candidate kinds: row k of a batch holds kind k's mask of each block (bit i is byte i).
+enum {
+    ANONLOG_LINE_START,   ///< a line's first byte, unless the line is surely not CLF or an anonymous one (`host - - [`)
+    ANONLOG_IPV4,         ///< the first dot of three `d.d` dots, each 2-4 bytes after the one before
+    ANONLOG_IPV6,         ///< a colon after at most four hex digits that follow a non-alphanumeric, non-`.:` byte
+    ANONLOG_JSON_COLON,   ///< a colon after a blank, or after a quote after a username key's last letter
+    ANONLOG_SPECIAL,      ///< '@', '%', '~', and '=' after a username key's last letter
+    ANONLOG_PERSONNUMMER, ///< a digit run of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'
+    ANONLOG_AFTER_R,      ///< a space after 'r' ("for NAME", "user NAME")
+    ANONLOG_HOME_SLASH,   ///< a slash that may end "home", "mail" or "Users"
+    ANONLOG_WORD,         ///< the first byte of a run of letters and digits
+    ANONLOG_KINDS
+};
+
+/// Which candidate kinds to compute; the others are left zero.
 enum {
     ANONLOG_WANT_IPV4 = 1,
     ANONLOG_WANT_IPV6 = 2,
@@ -36,10 +40,11 @@ enum {
     ANONLOG_WANT_WORDS = 32,       ///< `--users-file`
 };
 
-/// Computes the candidates of blocks `first ..< first + count` of the `n` bytes at `p` into
-/// `out[0 ..< count]`. `startsLine`: whether byte 0 starts a line. Bytes past `n` read as zero.
+/// Computes the candidates of blocks `first ..< first + count` (count <= ANONLOG_BATCH_BLOCKS)
+/// of the `n` bytes at `p` into `out[kind * ANONLOG_BATCH_BLOCKS + i]` for block `first + i`.
+/// `startsLine`: whether byte 0 starts a line. Bytes past `n` read as zero.
 typedef void (*AnonLogCandidatesFunction)(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want,
-                                          int startsLine, AnonLogCandidates *out);
+                                          int startsLine, uint64_t *out);
 
 /// The fastest candidate stage this CPU supports (AVX-512BW, AVX2 or SSE2); call once, keep it.
 AnonLogCandidatesFunction anonlog_candidates_function(void);
