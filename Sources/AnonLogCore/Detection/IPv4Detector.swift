@@ -1,3 +1,5 @@
+import CByteMasks
+
 /// Finds dotted-quad IPv4 addresses around a `.` trigger (SPEC.md, `ipv4` row).
 ///
 /// A match is four octets 0–255 without leading zeros, not extended by a letter or digit on
@@ -15,10 +17,17 @@ enum IPv4Detector {
     static func match(_ p: UnsafePointer<UInt8>, count n: Int, dot: Int, resume: inout Int) -> Span? {
         resume = dot + 1
         var start = dot
-        while start > 0 && dot - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
-        guard dot - start <= 3 else { return nil }
-        guard let quadEnd = matchQuad(p, count: n, start: start) else { return nil }
-        let i = quadEnd
+        let i: Int
+        if dot >= 4 && dot + 28 <= n {
+            // Away from the window's edges the quad's structure comes from masks (C, SSE2).
+            let end = anonlog_dotted_quad(p, n, dot, &start)
+            guard end >= 0 else { return nil }
+            i = Int(end)
+        } else {
+            guard let (quadStart, quadEnd) = quadAround(p, count: n, dot: dot) else { return nil }
+            start = quadStart
+            i = quadEnd
+        }
         // The byte after must not extend the token or the dotted run.
         if i < n {
             let after = p[i]
@@ -33,6 +42,15 @@ enum IPv4Detector {
         }
         resume = i
         return Span(start: start, end: i, type: .ipv4)
+    }
+
+    /// The start and end of the dotted quad whose first dot is at `dot`, byte by byte: what
+    /// `anonlog_dotted_quad` computes, for the window's edges (and the tests' reference).
+    static func quadAround(_ p: UnsafePointer<UInt8>, count n: Int, dot: Int) -> (Int, Int)? {
+        var start = dot
+        while start > 0 && dot - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
+        guard dot - start <= 3, let end = matchQuad(p, count: n, start: start) else { return nil }
+        return (start, end)
     }
 
     /// The end of the dotted quad (four valid octets) starting at `start`, without looking at
