@@ -1,3 +1,5 @@
+import CByteMasks
+
 /// Finds IPv6 addresses in every RFC 4291 text form (SPEC.md, `ipv6` row): full,
 /// `::`-compressed, mixed with a dotted quad, any case, inside brackets, with a `%zone` (kept
 /// outside the match). Not MAC addresses, clock times, hex hashes, UUIDs or `std::` scopes.
@@ -6,6 +8,18 @@ enum IPv6Detector {
     /// not yet looked at. `resume` is set past what was examined.
     @inline(__always)
     static func match(_ p: UnsafePointer<UInt8>, count n: Int, colon: Int, resume: inout Int) -> Span? {
+        guard colon >= 5 && colon + 59 <= n else { return matchBytes(p, count: n, colon: colon, resume: &resume) }
+        // Away from the window's edges the structure comes from masks (C, SSE2).
+        resume = colon + 1
+        var start = 0
+        let end = anonlog_ipv6_address(p, n, colon, &start)
+        guard end >= 0 else { return nil }
+        resume = max(resume, Int(end))
+        return Span(start: start, end: Int(end), type: .ipv6)
+    }
+
+    /// `match` byte by byte: for the window's edges, and the reference of the C parser's test.
+    static func matchBytes(_ p: UnsafePointer<UInt8>, count n: Int, colon: Int, resume: inout Int) -> Span? {
         resume = colon + 1
         var start = colon
         while start > 0 && colon - start < 5 && isHex(p[start - 1]) { start -= 1 }

@@ -2,3 +2,4 @@
 #include "ByteMasks.h"
 #include "Candidates.h"
 #include "DottedQuad.h"
+#include "IPv6Text.h"
