@@ -125,6 +125,7 @@ static inline __attribute__((always_inline)) void candidates_body(
     }
 
     // Combine, eight blocks at a time.
+    uint64_t blocksWithLines = 0;
     const Lanes one = (Lanes){1, 1, 1, 1, 1, 1, 1, 1};
     for (size_t j = 0; j < count; j += 8) {
 #define CUR(c) (*(const Lanes *)&raw.row[c][j + 1])
@@ -205,32 +206,37 @@ static inline __attribute__((always_inline)) void candidates_body(
             OUT(ANONLOG_HOME_SLASH) = CUR(SLASH) & BEHIND(esl, prevEsl, 1) & (homeOrMail | users);
         }
         if (want & ANONLOG_WANT_WORDS) OUT(ANONLOG_WORD) = alnum & ~BEHIND(alnum, prevAlnum, 1);
+        if (want & ANONLOG_WANT_USERS) {
+            // Line starts, refined per line below; note which blocks have any.
+            Lanes starts = BEHIND(CUR(NEWLINE), PREV(NEWLINE), 1);
+            OUT(ANONLOG_LINE_START) = starts;
+            const Lanes weights = (Lanes){1, 2, 4, 8, 16, 32, 64, 128};
+            blocksWithLines |= __builtin_reduce_or((Lanes)(starts != 0) & weights) << j;
+        }
 #undef CUR
 #undef PREV
 #undef NEXT
 #undef OUT
     }
 
-    // Per block, what lanes cannot do cheaply: line starts (one per line, and byte checks).
-    for (size_t i = 0; i < count; i++) {
+    // What lanes cannot do cheaply: look at each line's first fields (blocks with lines only).
+    while (blocksWithLines) {
+        size_t i = low_bit(blocksWithLines);
+        blocksWithLines &= blocksWithLines - 1;
+        if (i >= count) break;
         size_t base = (first + i) * 64;
-        if (want & ANONLOG_WANT_USERS) {
-            uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
-            uint64_t newline = raw.row[NEWLINE][1 + i], prevNewline = raw.row[NEWLINE][i];
-            uint64_t bits = ((newline << 1) | (prevNewline >> 63)) & valid;
-            uint64_t lineStarts = 0;
-            if (bits) {
-                uint64_t stops = raw.row[SPACE][1 + i] | newline | raw.row[QUOTE_TAB][1 + i];
-                uint64_t nextStops = raw.row[SPACE][2 + i] | raw.row[NEWLINE][2 + i] | raw.row[QUOTE_TAB][2 + i];
-                while (bits) {
-                    unsigned b = low_bit(bits);
-                    bits &= bits - 1;
-                    uint64_t ahead = b == 0 ? stops : (stops >> b) | (nextStops << (64 - b));
-                    if (may_name_user(p, n, base + b, ahead)) lineStarts |= (uint64_t)1 << b;
-                }
-            }
-            out[ANONLOG_LINE_START * ANONLOG_BATCH_BLOCKS + i] = lineStarts;
+        uint64_t valid = n - base >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - base)) - 1;
+        uint64_t bits = out[ANONLOG_LINE_START * ANONLOG_BATCH_BLOCKS + i] & valid;
+        uint64_t stops = raw.row[SPACE][1 + i] | raw.row[NEWLINE][1 + i] | raw.row[QUOTE_TAB][1 + i];
+        uint64_t nextStops = raw.row[SPACE][2 + i] | raw.row[NEWLINE][2 + i] | raw.row[QUOTE_TAB][2 + i];
+        uint64_t lineStarts = 0;
+        while (bits) {
+            unsigned b = low_bit(bits);
+            bits &= bits - 1;
+            uint64_t ahead = b == 0 ? stops : (stops >> b) | (nextStops << (64 - b));
+            if (may_name_user(p, n, base + b, ahead)) lineStarts |= (uint64_t)1 << b;
         }
+        out[ANONLOG_LINE_START * ANONLOG_BATCH_BLOCKS + i] = lineStarts;
     }
 }
 

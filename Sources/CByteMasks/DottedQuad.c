@@ -65,14 +65,14 @@ static inline unsigned run_from(uint64_t mask, unsigned pos) {
 }
 
 /// Whether the `length` digits at `q` are an octet: 1-3 digits, no leading zero, <= 255.
-static inline int octet_ok(const uint8_t *q, unsigned length) {
+static inline __attribute__((always_inline)) int octet_ok(const uint8_t *q, unsigned length) {
     unsigned d0 = q[0] - '0', d1 = q[1] - '0', d2 = q[2] - '0';
     return (length == 1) | ((length == 2) & (d0 != 0)) | ((length == 3) & (d0 != 0) & (d0 * 100 + d1 * 10 + d2 <= 255));
 }
 
 /// One past the dotted quad starting at bit `pos` of `q` (four octets joined by dots), or -1.
 /// Needs 16 readable bytes from `pos` and masks covering them.
-static inline int quad_end(const uint8_t *q, const TextMasks *m, unsigned pos) {
+static inline __attribute__((always_inline)) int quad_end(const uint8_t *q, const TextMasks *m, unsigned pos) {
     for (int octet = 0; octet < 4; octet++) {
         unsigned length = run_from(m->digit, pos);
         if (!((length <= 3) & octet_ok(q + pos, length))) return -1;
