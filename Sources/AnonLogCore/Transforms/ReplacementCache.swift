@@ -57,13 +57,30 @@ final class ReplacementCache: @unchecked Sendable {
         let index = Self.slot(p, count, type)
         let entry = meta[index]
         if entry.3 == generation && Int(entry.0) == count && entry.2 == UInt8(type.rawValue)
-            && memcmp(keys + index * Self.maxLength, p, count) == 0 {
+            && Self.equal(keys + index * Self.maxLength, p, count) {
             hits += 1
             out.append(values + index * Self.maxLength, Int(entry.1))
             return true
         }
         misses += 1
         return false
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal: 8 at a time, inlined (a libc `memcmp`
+    /// call per lookup cost more than the compare for these short keys).
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var i = 0
+        var difference: UInt64 = 0
+        while i + 8 <= count {
+            difference |= UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) ^ UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+            i += 8
+        }
+        while i < count {
+            difference |= UInt64(a[i] ^ b[i])
+            i += 1
+        }
+        return difference == 0
     }
 
     /// Remembers that `p[0..<count]` became `replacement`.
@@ -77,6 +94,3 @@ final class ReplacementCache: @unchecked Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -60,7 +60,10 @@ struct Replacer: Sendable {
             selectEpoch(for: span, in: window)
             if cache.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
             let before = out.count
-            pseudonymize(span.type, p, count, keys: currentKeys(), into: out)
+            // The keys first: fetching them (mutating) inside the call's arguments made Swift
+            // copy the whole replacer to call the non-mutating `pseudonymize` on it.
+            let keys = currentKeys()
+            pseudonymize(span.type, p, count, keys: keys, into: out)
             cache.store(p, count, type: span.type, generation: currentGeneration,
                         replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
         }
