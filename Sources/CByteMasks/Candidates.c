@@ -31,7 +31,7 @@ static inline int is_file_type(uint8_t b) {
 /// line `host ident user [digit` (fields free of blanks and quotes) whose ident and user are
 /// not both `-`. `stops` has a bit for every space, tab, newline or quote from `start` on;
 /// when fewer than three lie in those 64 bytes, the answer is yes and the detector decides.
-static inline int may_name_user(const uint8_t *p, size_t n, size_t start, uint64_t stops) {
+static inline __attribute__((always_inline)) int may_name_user(const uint8_t *p, size_t n, size_t start, uint64_t stops) {
     if (is_file_type(p[start])) return 1;
     size_t field[3];
     for (int k = 0; k < 3; k++) {
@@ -88,7 +88,7 @@ static inline __attribute__((always_inline)) void store_masks(RawMasks *raw, siz
 /// Lanes k bytes behind, continued from block b - 1.
 #define BEHIND(x, prev, k) (((x) << (k)) | ((prev) >> (64 - (k))))
 
-static inline __attribute__((always_inline)) void candidates_body(
+static inline __attribute__((always_inline)) uint64_t candidates_body(
     void (*kernel)(const uint8_t *, AnonLogByteMasks *), const uint8_t *p, size_t n, size_t first, size_t count,
     unsigned want, int startsLine, uint64_t *restrict out) {
     RawMasks raw;
@@ -112,20 +112,20 @@ static inline __attribute__((always_inline)) void candidates_body(
     for (int c = 0; c < CLASSES; c++) {
         for (size_t index = count + 2; index < lanesEnd + 2; index++) raw.row[c][index] = 0;
     }
+    // Kinds not asked for stay zero.
+    static const unsigned wantOf[ANONLOG_KINDS] = {
+        [ANONLOG_LINE_START] = ANONLOG_WANT_USERS, [ANONLOG_IPV4] = ANONLOG_WANT_IPV4,
+        [ANONLOG_IPV6] = ANONLOG_WANT_IPV6, [ANONLOG_JSON_COLON] = ANONLOG_WANT_USERS,
+        [ANONLOG_SPECIAL] = ANONLOG_WANT_SPECIAL, [ANONLOG_PERSONNUMMER] = ANONLOG_WANT_PERSONNUMMER,
+        [ANONLOG_AFTER_R] = ANONLOG_WANT_USERS, [ANONLOG_HOME_SLASH] = ANONLOG_WANT_USERS,
+        [ANONLOG_WORD] = ANONLOG_WANT_WORDS,
+    };
     for (int k = 0; k < ANONLOG_KINDS; k++) {
-        if (k == ANONLOG_LINE_START || k == ANONLOG_JSON_COLON || k == ANONLOG_AFTER_R || k == ANONLOG_HOME_SLASH
-                ? !(want & ANONLOG_WANT_USERS)
-                : k == ANONLOG_IPV4 ? !(want & ANONLOG_WANT_IPV4)
-                : k == ANONLOG_IPV6 ? !(want & ANONLOG_WANT_IPV6)
-                : k == ANONLOG_SPECIAL ? !(want & ANONLOG_WANT_SPECIAL)
-                : k == ANONLOG_PERSONNUMMER ? !(want & ANONLOG_WANT_PERSONNUMMER)
-                : !(want & ANONLOG_WANT_WORDS)) {
-            memset(out + k * ANONLOG_BATCH_BLOCKS, 0, ANONLOG_BATCH_BLOCKS * sizeof(uint64_t));
-        }
+        if (!(want & wantOf[k])) memset(out + k * ANONLOG_BATCH_BLOCKS, 0, ANONLOG_BATCH_BLOCKS * sizeof(uint64_t));
     }
 
     // Combine, eight blocks at a time.
-    uint64_t blocksWithLines = 0;
+    uint64_t blocksWithLines = 0, blocksWithCandidates = 0;
     const Lanes one = (Lanes){1, 1, 1, 1, 1, 1, 1, 1};
     for (size_t j = 0; j < count; j += 8) {
 #define CUR(c) (*(const Lanes *)&raw.row[c][j + 1])
@@ -196,21 +196,26 @@ static inline __attribute__((always_inline)) void candidates_body(
             OUT(ANONLOG_JSON_COLON) = CUR(COLON) & (BEHIND(space, prevSpace, 1)
                 | (BEHIND(quote, prevQuote, 1) & BEHIND(keyOrBlank, prevKeyOrBlank, 2)));
             Lanes r = CUR(R), prevR = PREV(R);
-            OUT(ANONLOG_AFTER_R) = space & BEHIND(r, prevR, 1);
+            Lanes x = CUR(HOME_LETTER), prevX = PREV(HOME_LETTER), esl = CUR(ESL), prevEsl = PREV(ESL);
+            // "for NAME" ('o' is a home letter) and "user NAME" ('s', 'e' are in e/s/l).
+            OUT(ANONLOG_AFTER_R) = space & BEHIND(r, prevR, 1)
+                & (BEHIND(x, prevX, 2) | (BEHIND(esl, prevEsl, 2) & BEHIND(esl, prevEsl, 3)));
             // "home/" and "mail/" (three home letters before e/s/l), "Users/" ('r' between
             // e/s/l, a home letter five back); Swift compares the bytes. "Chrome/" and
             // "users/" fail here.
-            Lanes x = CUR(HOME_LETTER), prevX = PREV(HOME_LETTER), esl = CUR(ESL), prevEsl = PREV(ESL);
             Lanes homeOrMail = BEHIND(x, prevX, 2) & BEHIND(x, prevX, 3) & BEHIND(x, prevX, 4);
             Lanes users = BEHIND(r, prevR, 2) & BEHIND(esl, prevEsl, 3) & BEHIND(esl, prevEsl, 4) & BEHIND(x, prevX, 5);
             OUT(ANONLOG_HOME_SLASH) = CUR(SLASH) & BEHIND(esl, prevEsl, 1) & (homeOrMail | users);
         }
         if (want & ANONLOG_WANT_WORDS) OUT(ANONLOG_WORD) = alnum & ~BEHIND(alnum, prevAlnum, 1);
+        const Lanes weights = (Lanes){1, 2, 4, 8, 16, 32, 64, 128};
+        Lanes any = OUT(ANONLOG_IPV4) | OUT(ANONLOG_IPV6) | OUT(ANONLOG_JSON_COLON) | OUT(ANONLOG_SPECIAL)
+            | OUT(ANONLOG_PERSONNUMMER) | OUT(ANONLOG_AFTER_R) | OUT(ANONLOG_HOME_SLASH) | OUT(ANONLOG_WORD);
+        blocksWithCandidates |= __builtin_reduce_or((Lanes)(any != 0) & weights) << j;
         if (want & ANONLOG_WANT_USERS) {
             // Line starts, refined per line below; note which blocks have any.
             Lanes starts = BEHIND(CUR(NEWLINE), PREV(NEWLINE), 1);
             OUT(ANONLOG_LINE_START) = starts;
-            const Lanes weights = (Lanes){1, 2, 4, 8, 16, 32, 64, 128};
             blocksWithLines |= __builtin_reduce_or((Lanes)(starts != 0) & weights) << j;
         }
 #undef CUR
@@ -237,26 +242,28 @@ static inline __attribute__((always_inline)) void candidates_body(
             if (may_name_user(p, n, base + b, ahead)) lineStarts |= (uint64_t)1 << b;
         }
         out[ANONLOG_LINE_START * ANONLOG_BATCH_BLOCKS + i] = lineStarts;
+        if (lineStarts) blocksWithCandidates |= (uint64_t)1 << i;
     }
+    return count < 64 ? blocksWithCandidates & (((uint64_t)1 << count) - 1) : blocksWithCandidates;
 }
 
 #ifdef ANONLOG_X86
 
 __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2")))
-static void candidates_avx512(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
+static uint64_t candidates_avx512(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                               uint64_t *out) {
-    candidates_body(masks_avx512, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_avx512, p, n, first, count, want, startsLine, out);
 }
 
 __attribute__((target("avx2,popcnt,bmi,bmi2")))
-static void candidates_avx2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
+static uint64_t candidates_avx2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                             uint64_t *out) {
-    candidates_body(masks_avx2, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_avx2, p, n, first, count, want, startsLine, out);
 }
 
-static void candidates_sse2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
+static uint64_t candidates_sse2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                             uint64_t *out) {
-    candidates_body(masks_sse2, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_sse2, p, n, first, count, want, startsLine, out);
 }
 
 AnonLogCandidatesFunction anonlog_candidates_function(void) {
@@ -276,9 +283,9 @@ AnonLogCandidatesFunction anonlog_candidates_function_named(const char *name) {
 
 #else
 
-static void candidates_scalar(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
+static uint64_t candidates_scalar(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                               uint64_t *out) {
-    candidates_body(masks_scalar, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_scalar, p, n, first, count, want, startsLine, out);
 }
 
 AnonLogCandidatesFunction anonlog_candidates_function(void) { return candidates_scalar; }

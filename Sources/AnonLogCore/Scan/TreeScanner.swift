@@ -41,7 +41,7 @@ public struct TreeScanner: Sendable {
                 report.skippedBinary = true
                 return report
             }
-            var pipelineOptions = PipelineOptions(threads: threads, chunkSize: options.chunkSize,
+            let pipelineOptions = PipelineOptions(threads: threads, chunkSize: options.chunkSize,
                                                   plan: try ActionPlan(profile: .redact), detection: options.detection)
             let (findings, stats) = try Pipeline(options: pipelineOptions).scan(inputs: [path], keepRaw: options.showValues)
             report.findings = findings

@@ -42,8 +42,9 @@ enum {
 
 /// Computes the candidates of blocks `first ..< first + count` (count <= ANONLOG_BATCH_BLOCKS)
 /// of the `n` bytes at `p` into `out[kind * ANONLOG_BATCH_BLOCKS + i]` for block `first + i`.
-/// `startsLine`: whether byte 0 starts a line. Bytes past `n` read as zero.
-typedef void (*AnonLogCandidatesFunction)(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want,
+/// `startsLine`: whether byte 0 starts a line. Bytes past `n` read as zero. Returns a mask
+/// with bit i set when block `first + i` has any candidate.
+typedef uint64_t (*AnonLogCandidatesFunction)(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want,
                                           int startsLine, uint64_t *out);
 
 /// The fastest candidate stage this CPU supports (AVX-512BW, AVX2 or SSE2); call once, keep it.
