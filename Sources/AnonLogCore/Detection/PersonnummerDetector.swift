@@ -70,20 +70,21 @@ enum PersonnummerDetector {
     @inline(__always)
     private static func digit(_ p: UnsafePointer<UInt8>, _ at: Int) -> Int { Int(p[at] &- 48) }
 
+    /// A Luhn-doubled digit: twice its value, minus 9 when that has two digits.
+    @inline(__always)
+    private static func doubled(_ b: UInt8) -> Int {
+        let twice = Int(b &- 48) &* 2
+        return twice > 9 ? twice &- 9 : twice
+    }
+
     /// Date, serial and checksum rules; organisationsnummer only when configured.
     private static func valid(_ p: UnsafePointer<UInt8>, digitsStart d: Int, serialAt s: Int, fullYearAt: Int?,
                               form: Form, config: DetectionConfig) -> Bool {
-        // The ten Luhn digits are YYMMDD (from d) and NNNN (from s).
-        var sum = 0
-        for k in 0..<10 {
-            let value = k < 6 ? digit(p, d + k) : digit(p, s + k - 6)
-            if k % 2 == 0 {
-                let doubled = value * 2
-                sum += doubled > 9 ? doubled - 9 : doubled
-            } else {
-                sum += value
-            }
-        }
+        // The ten Luhn digits are YYMMDD (from d) and NNNN (from s); every other one doubled.
+        // Written out with wrapping arithmetic: the loop with overflow checks cost more than
+        // the rest of the validation.
+        let sum = doubled(p[d]) &+ digit(p, d + 1) &+ doubled(p[d + 2]) &+ digit(p, d + 3) &+ doubled(p[d + 4])
+            &+ digit(p, d + 5) &+ doubled(p[s]) &+ digit(p, s + 1) &+ doubled(p[s + 2]) &+ digit(p, s + 3)
         guard sum % 10 == 0 else { return false }
         let month = digit(p, d + 2) * 10 + digit(p, d + 3)
         if month >= 20 {
