@@ -11,13 +11,16 @@ import Glibc
 /// IPv6 address, `@`/`%`/`~`, `=` after a username key, a digit run of personnummer length, a
 /// line start that may be CLF with a user, and so on. Only those are verified here, in place,
 /// 4 KiB of input per batch. Bytes that cannot start a match cost a fraction of an
-/// instruction each. A scanner is per-worker state: `spans` is reused and the batch's masks
-/// live on the stack, so after warm-up a scan allocates nothing.
+/// instruction each. A scanner is per-worker state: `spans` and the batch's mask buffer are
+/// reused, so after warm-up a scan allocates nothing.
 public struct Scanner: Sendable {
     /// The spans of the last `scan`, sorted by start and non-overlapping; reused between calls.
     public private(set) var spans: [Span] = []
     /// What to look for.
     public let config: DetectionConfig
+
+    /// Where the candidate stage writes one batch's masks; reused, so a scan allocates nothing.
+    private var batch = CandidateBatch()
 
     /// Creates a scanner for `config`.
     public init(config: DetectionConfig = DetectionConfig()) {
@@ -53,28 +56,43 @@ public struct Scanner: Sendable {
         if types.contains(.username) && !config.knownUsers.isEmpty { want |= UInt32(ANONLOG_WANT_WORDS) }
         let email = types.contains(.email), users = types.contains(.username)
         if want != 0 {
+            // A copy of this scanner shares the buffer until one of them scans: copy on write.
+            if !isKnownUniquelyReferenced(&batch) { batch = CandidateBatch() }
+            let masks = batch.masks
             let blocks = (n + 63) / 64
             let batchBlocks = Int(ANONLOG_BATCH_BLOCKS)
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ANONLOG_KINDS * batchBlocks) { batch in
-                let masks = batch.baseAddress!
-                var resume = Resume()
-                var first = 0
-                while first < blocks {
-                    let count = min(batchBlocks, blocks - first)
-                    // Only blocks with a candidate (a third of an access log's) are looked at.
-                    var blocksWithCandidates = stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
-                    while blocksWithCandidates != 0 {
-                        let index = blocksWithCandidates.trailingZeroBitCount
-                        blocksWithCandidates &= blocksWithCandidates &- 1
-                        verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
-                               email: email, users: users, resume: &resume)
-                    }
-                    first += count
+            var resume = Resume()
+            var first = 0
+            while first < blocks {
+                let count = min(batchBlocks, blocks - first)
+                // Only blocks with a candidate (a third of an access log's) are looked at.
+                var blocksWithCandidates = stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
+                while blocksWithCandidates != 0 {
+                    let index = blocksWithCandidates.trailingZeroBitCount
+                    blocksWithCandidates &= blocksWithCandidates &- 1
+                    verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
+                           email: email, users: users, resume: &resume)
                 }
+                first += count
             }
         }
         if config.includeTokens && types.contains(.personnummer) { findPersonnummerTokens(p, n) }
         normalise()
+    }
+
+    /// The candidate stage's output buffer: one row of 64 masks per kind (`Candidates.h`).
+    ///
+    /// A class only so the memory is freed; the scanner that owns it is per-worker state and
+    /// replaces a shared one before writing (see `scan`), which is what `@unchecked Sendable`
+    /// stands for here.
+    private final class CandidateBatch: @unchecked Sendable {
+        let masks: UnsafeMutablePointer<UInt64>
+        init() {
+            let count = ANONLOG_KINDS * Int(ANONLOG_BATCH_BLOCKS)
+            masks = .allocate(capacity: count)
+            masks.initialize(repeating: 0, count: count)
+        }
+        deinit { masks.deallocate() }
     }
 
     /// One block's candidate masks, read from the batch's rows (`Candidates.h`).

@@ -1,22 +1,36 @@
-import Crypto
+import CSHA256
 
 /// Keyed tokens for e-mail, username and personnummer (SPEC.md): the first 12 characters of
 /// `base32lower(HMAC-SHA256(token key, type + ":" + canonical))`.
 public struct TokenMaker: Sendable {
-    private let key: SymmetricKey
+    /// The token key's HMAC states, prepared once (`CSHA256`: no allocation per token).
+    private let key: AnonLogHMACKey
 
     /// Creates a token maker for the token sub-key.
-    public init(tokenKey: [UInt8]) { key = SymmetricKey(data: tokenKey) }
+    public init(tokenKey: [UInt8]) {
+        var prepared = AnonLogHMACKey()
+        tokenKey.withUnsafeBufferPointer { anonlog_hmac_sha256_prepare(&prepared, $0.baseAddress, $0.count) }
+        key = prepared
+    }
 
     /// The 12-character token of `canonical` bytes of `type`, written into `out` (12 bytes).
     public func token(type: StaticString, canonical: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
-        var mac = HMAC<SHA256>(key: key)
-        mac.update(data: UnsafeRawBufferPointer(start: type.utf8Start, count: type.utf8CodeUnitCount))
-        var colon = UInt8(ascii: ":")
-        withUnsafeBytes(of: &colon) { mac.update(data: $0) }
-        mac.update(data: canonical)
-        let code = mac.finalize()
-        code.withUnsafeBytes { Base32.encodeLower(UnsafeRawBufferPointer($0), count: 12, into: out) }
+        // "type:" then the canonical bytes; the longest type is "personnummer".
+        var prefix = (UInt64(0), UInt64(0))
+        var code = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &prefix) { prefixBytes in
+            let typeLength = type.utf8CodeUnitCount
+            prefixBytes.baseAddress!.copyMemory(from: type.utf8Start, byteCount: typeLength)
+            prefixBytes[typeLength] = UInt8(ascii: ":")
+            withUnsafeMutableBytes(of: &code) { codeBytes in
+                withUnsafePointer(to: key) { key in
+                    anonlog_hmac_sha256(key, prefixBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), typeLength + 1,
+                                        canonical.baseAddress?.assumingMemoryBound(to: UInt8.self), canonical.count,
+                                        codeBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                }
+                Base32.encodeLower(UnsafeRawBufferPointer(codeBytes), count: 12, into: out)
+            }
+        }
     }
 
     /// The token as a String (for `anonlog pseudonym` and tests).
