@@ -1,10 +1,11 @@
-// Byte-class bit masks over 64-byte blocks: the one vectorised kernel of the scanner.
+// Byte-class bit masks over 64-byte blocks: the first half of the candidate stage
+// (Candidates.h), which inlines the kernel for the CPU's instruction set.
 //
 // Swift has SIMD types but no portable "movemask" (vector of comparisons -> bit mask), and a
 // bit mask is what lets the scanner skip every byte that cannot start a match: with one bit
-// per byte, candidates are found with shifts, ANDs and count-trailing-zeros. On x86-64 the
-// kernel uses AVX-512BW or AVX2 when the CPU has it (chosen once at run time) and SSE2 otherwise; other
-// architectures get a scalar loop.
+// per byte, candidates are found with shifts, ANDs and count-trailing-zeros. On x86-64 there
+// are AVX-512BW, AVX2 and SSE2 kernels (chosen at run time); other architectures get a scalar
+// loop.
 #ifndef ANONLOG_BYTE_MASKS_H
 #define ANONLOG_BYTE_MASKS_H
 
@@ -33,14 +34,8 @@ typedef struct {
 /// Computes the masks of the 64 bytes at `p` (all 64 must be readable) into `out`.
 typedef void (*AnonLogByteMasksFunction)(const uint8_t *p, AnonLogByteMasks *out);
 
-/// The fastest kernel this CPU supports; call once and keep the pointer.
-AnonLogByteMasksFunction anonlog_byte_masks_kernel(void);
-
 /// The kernel called `name` ("avx512", "avx2", "sse2"; "scalar" off x86), or NULL when this
 /// CPU lacks it: lets the tests check every kernel against the others.
 AnonLogByteMasksFunction anonlog_byte_masks_kernel_named(const char *name);
-
-/// The masks of the `count` (< 64) bytes at `p`; the missing tail reads as zero bytes.
-void anonlog_byte_masks_partial(AnonLogByteMasksFunction kernel, const uint8_t *p, int count, AnonLogByteMasks *out);
 
 #endif
