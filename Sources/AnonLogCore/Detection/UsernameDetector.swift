@@ -325,7 +325,7 @@ enum UsernameDetector {
     }
 
     /// Whether the four bytes before `slash` are `home`, `sers` or `mail`: one load that rejects
-    /// nearly every slash (URL paths, user-agent products), inlined into the scanner's loop.
+    /// the slashes the candidate stage's letter classes let through (`lome/`, `sers/`).
     @inline(__always)
     static func mayEndHomeDirectory(_ p: UnsafePointer<UInt8>, slash: Int) -> Bool {
         guard slash >= 4 else { return false }
