@@ -16,7 +16,7 @@ let package = Package(
         // Core: all logic, one module so the hot path specialises.
         .target(
             name: "AnonLogCore",
-            dependencies: ["CZlib", "CLZMA", "CByteMasks", "CAES", "CSHA256", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CLZMA", "CByteMasks", "CAES", "CSHA256", "CMapGuard", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Executable: a thin swift-argument-parser front.
         .executableTarget(
@@ -29,6 +29,8 @@ let package = Package(
         // C: the scanner's SSE2 byte-mask kernel (Swift has no movemask), header-only.
         .target(name: "CByteMasks"),
         .target(name: "CSHA256"),
+        // C: the SIGBUS handler that names a mapped input file truncated under us.
+        .target(name: "CMapGuard"),
         // C: AES-128 block encryption for ipcrypt, AES-NI with a portable fallback.
         .target(name: "CAES"),
         // C shims: system libraries (zlib1g-dev, liblzma-dev).

@@ -154,7 +154,7 @@ import Testing
         // Wait until the lock is really held (no timing guess), sweep, then let the holder go.
         while !FileManager.default.fileExists(atPath: ready) && holder.isRunning { usleep(10_000) }
         let blocked = try tree.sweep()
-        FileManager.default.createFile(atPath: release, contents: nil)
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
         holder.waitUntilExit()
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("another sweep is running"))

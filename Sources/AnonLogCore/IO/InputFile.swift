@@ -85,6 +85,15 @@ final class InputFile {
         while end - start < count, try fill() {}
     }
 
+    /// Maps the whole file when it is a regular file that nothing has been read from yet
+    /// beyond the buffered magic bytes; nil otherwise (stdin, pipes, empty files).
+    func mapWhole() -> MappedFile? {
+        guard ownsDescriptor else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return MappedFile(fd: fd, size: Int(info.st_size), name: name)
+    }
+
     /// Reads straight into `destination` (for plain input: no intermediate copy); 0 at end.
     func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         if end > start {

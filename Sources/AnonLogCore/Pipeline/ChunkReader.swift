@@ -22,6 +22,8 @@ final class ChunkReader {
     private var finishedFiles: [InputFile] = []
     /// Decoded bytes produced (for `--stats`).
     private(set) var decodedBytes = 0
+    /// The input, when it is one plain regular file: chunks are then windows into it.
+    private let mapped: MappedFile?
 
     /// The format of the first input, which is the default output format.
     let firstFormat: CompressionFormat
@@ -42,11 +44,14 @@ final class ChunkReader {
         current = (opened.file, opened.decoder)
         firstFormat = opened.format
         nextPath = 1
+        // Only a single input: a window must be contiguous, and concatenated files are not.
+        mapped = self.paths.count == 1 && opened.format == .plain ? opened.file.mapWhole() : nil
     }
 
     /// Raw bytes read from all inputs so far.
     var rawBytesRead: Int {
-        finishedFiles.reduce(0) { $0 + $1.bytesRead } + (current?.file.bytesRead ?? 0)
+        if mapped != nil { return decodedBytes }
+        return finishedFiles.reduce(0) { $0 + $1.bytesRead } + (current?.file.bytesRead ?? 0)
     }
 
     private static func open(_ path: String, options: PipelineOptions) throws
@@ -79,6 +84,8 @@ final class ChunkReader {
 
     /// Fills `slot` with the next chunk; false when the stream has ended (slot unused).
     func fill(_ slot: ChunkSlot) throws -> Bool {
+        if let mapped { return fill(slot, from: mapped) }
+        slot.mappedWindow = nil
         let lookaround = Pipeline.lookaround
         let input = slot.input
         input.count = 0
@@ -110,6 +117,27 @@ final class ChunkReader {
         history.append(input.base + cut - keep, keep)
         streamOffset += cut - lookbehind
         progress.store(rawBytesRead, ordering: .relaxed)
+        return true
+    }
+
+    /// `fill` for a mapped input: the window is the file's own bytes around the body, so there
+    /// is no copy, no carry and no history to keep.
+    private func fill(_ slot: ChunkSlot, from mapped: MappedFile) -> Bool {
+        let file = mapped.bytes
+        let bodyStart = decodedBytes
+        guard bodyStart < file.count else { return false }
+        let limit = min(bodyStart + options.chunkSize, file.count)
+        let cut = limit == file.count ? limit : ChunkCutter.cut(file, from: bodyStart, limit: limit)
+        let windowStart = max(0, bodyStart - Pipeline.lookaround)
+        let windowEnd = min(file.count, cut + Pipeline.lookaround)
+        mapped.prefault(bodyStart..<windowEnd)
+        slot.mappedWindow = UnsafeRawBufferPointer(rebasing: file[windowStart..<windowEnd])
+        slot.windowStart = windowStart
+        slot.body = (bodyStart - windowStart)..<(cut - windowStart)
+        slot.windowCount = windowEnd - windowStart
+        decodedBytes = cut
+        streamOffset = cut
+        progress.store(cut, ordering: .relaxed)
         return true
     }
 }

@@ -13,8 +13,11 @@ final class ChunkSlot: @unchecked Sendable {
     var body = 0..<0
     /// Bytes of `input` that are part of the window (the rest is carry for the next chunk).
     var windowCount = 0
-    /// Decoded input: lookbehind + body + lookahead (+ carry).
+    /// Decoded input: lookbehind + body + lookahead (+ carry); unused when `mappedWindow` is set.
     let input: ChunkBuffer
+    /// The window itself when the input is a mapped file (`MappedFile`), valid while the
+    /// pipeline runs; nil when the window is in `input`.
+    var mappedWindow: UnsafeRawBufferPointer?
     /// The rewritten body.
     let output: ChunkBuffer
     /// Deflate of `output` (gzip only).
@@ -36,6 +39,6 @@ final class ChunkSlot: @unchecked Sendable {
 
     /// The window bytes, for reading inside the closure.
     func withWindow<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(UnsafeRawBufferPointer(start: input.base, count: windowCount))
+        try body(mappedWindow ?? UnsafeRawBufferPointer(start: input.base, count: windowCount))
     }
 }

@@ -1,3 +1,4 @@
+import CMapGuard
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,9 +34,12 @@ public enum AtomicRewrite {
         guard fd >= 0 else { throw AnonLogError.posix("\(directory): cannot create a temp file", errno: errno) }
         let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var renamed = false
+        // A SIGBUS exit (the input truncated while mapped) must not leave the temp file behind.
+        let tempGuard = anonlog_map_guard_add_temp(tempPath)
         defer {
             close(fd)
             if !renamed { unlink(tempPath) }
+            anonlog_map_guard_remove_temp(tempGuard)
         }
 
         let stats = try Pipeline(options: options).run(inputs: [path], outputDescriptor: fd, outputName: path)

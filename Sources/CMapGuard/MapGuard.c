@@ -1,0 +1,121 @@
+// MapGuard.h: a fixed table of registered ranges, read by the SIGBUS handler.
+//
+// The handler may only call async-signal-safe functions (write, unlink, _exit), so every
+// message and path is copied into the table when it is registered. Slots are claimed with an
+// atomic compare-and-swap: scans of several files map and unmap from several threads at once.
+#define _GNU_SOURCE
+#include "MapGuard.h"
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { SLOTS = 64, TEXT = 1024 };
+
+enum { FREE, CLAIMED, READY };
+
+typedef struct {
+    _Atomic int state;
+    uintptr_t start, end;
+    char text[TEXT];   // the message for a mapping, the path for a temp file
+    size_t length;
+} Slot;
+
+static Slot mappings[SLOTS];
+static Slot temps[SLOTS];
+static pthread_once_t installed = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int signal, siginfo_t *info, void *context) {
+    (void)context;
+    uintptr_t address = (uintptr_t)info->si_addr;
+    const Slot *hit = 0;
+    for (int i = 0; i < SLOTS && !hit; i++) {
+        const Slot *slot = &mappings[i];
+        if (atomic_load(&slot->state) == READY && address >= slot->start && address < slot->end) hit = slot;
+    }
+    if (!hit) {
+        // Not a file we mapped: let the default action report it.
+        struct sigaction fallback;
+        memset(&fallback, 0, sizeof fallback);
+        fallback.sa_handler = SIG_DFL;
+        sigaction(signal, &fallback, 0);
+        raise(signal);
+        return;
+    }
+    ssize_t ignored = write(STDERR_FILENO, hit->text, hit->length);
+    (void)ignored;
+    for (int i = 0; i < SLOTS; i++) {
+        if (atomic_load(&temps[i].state) == READY) unlink(temps[i].text);
+    }
+    _exit(2);
+}
+
+static void install(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_sigbus;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, 0);
+}
+
+/// Claims a free slot of `table` for the caller to fill and publish; -1 when none is free.
+static int claim(Slot *table) {
+    for (int i = 0; i < SLOTS; i++) {
+        int expected = FREE;
+        if (atomic_compare_exchange_strong(&table[i].state, &expected, CLAIMED)) return i;
+    }
+    return -1;
+}
+
+/// Appends `text` to the slot's text, truncated to fit (leaving room for a newline).
+static void append(Slot *slot, const char *text) {
+    size_t room = TEXT - 2 - slot->length;
+    size_t n = strlen(text);
+    if (n > room) n = room;
+    memcpy(slot->text + slot->length, text, n);
+    slot->length += n;
+}
+
+int anonlog_map_guard_add(const void *start, size_t length, const char *name) {
+    pthread_once(&installed, install);
+    int i = claim(mappings);
+    if (i < 0) return -1;
+    Slot *slot = &mappings[i];
+    slot->start = (uintptr_t)start;
+    slot->end = (uintptr_t)start + length;
+    slot->length = 0;
+    append(slot, "anonlog: ");
+    append(slot, name);
+    append(slot, ": the file shrank while it was being read (truncated, e.g. by copytruncate rotation); "
+                 "the output is incomplete\n");
+    if (slot->text[slot->length - 1] != '\n') slot->text[slot->length++] = '\n';
+    atomic_store(&slot->state, READY);
+    return i;
+}
+
+void anonlog_map_guard_remove(int handle) {
+    if (handle >= 0 && handle < SLOTS) atomic_store(&mappings[handle].state, FREE);
+}
+
+int anonlog_map_guard_add_temp(const char *path) {
+    int i = claim(temps);
+    if (i < 0) return -1;
+    Slot *slot = &temps[i];
+    size_t n = strlen(path);
+    if (n >= TEXT) {
+        // A path this long cannot be stored whole; better not to unlink a prefix of it.
+        atomic_store(&slot->state, FREE);
+        return -1;
+    }
+    memcpy(slot->text, path, n + 1);
+    slot->length = n;
+    atomic_store(&slot->state, READY);
+    return i;
+}
+
+void anonlog_map_guard_remove_temp(int handle) {
+    if (handle >= 0 && handle < SLOTS) atomic_store(&temps[handle].state, FREE);
+}
