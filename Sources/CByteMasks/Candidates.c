@@ -33,6 +33,17 @@ static inline int is_file_type(uint8_t b) {
 /// when fewer than three lie in those 64 bytes, the answer is yes and the detector decides.
 static inline __attribute__((always_inline)) int may_name_user(const uint8_t *p, size_t n, size_t start, uint64_t stops) {
     if (is_file_type(p[start])) return 1;
+    // Most lines of an access log are anonymous: one 8-byte load decides them (the general
+    // walk below gives the same answer for them, at several mispredicted branches per line).
+    if (stops != 0) {
+        size_t host = start + low_bit(stops);
+        if (host > start && host + 8 <= n) {
+            uint64_t word;
+            memcpy(&word, p + host, sizeof word);
+            // " - - [" in memory order (little-endian), the last two bytes masked off.
+            if ((word & 0xFFFFFFFFFFFFull) == 0x5B202D202D20ull) return 0;
+        }
+    }
     size_t field[3];
     for (int k = 0; k < 3; k++) {
         if (stops == 0) return 1;

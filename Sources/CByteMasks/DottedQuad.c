@@ -85,18 +85,36 @@ static inline __attribute__((always_inline)) int quad_end(const uint8_t *q, cons
     return (int)pos;
 }
 
+/// Whether the `length` digits at `q` are an octet, as `octet_ok`, without branches.
+static inline __attribute__((always_inline)) unsigned octet_valid(const uint8_t *q, unsigned length) {
+    unsigned d0 = q[0] - '0', d1 = q[1] - '0', d2 = q[2] - '0';
+    unsigned one = length == 1, two = length == 2, three = length == 3;
+    return one | ((two | (three & (d0 * 100 + d1 * 10 + d2 <= 255))) & (d0 != 0));
+}
+
 int64_t anonlog_dotted_quad(const uint8_t *p, size_t n, size_t dot, size_t *start) {
     (void)n;
     const uint8_t *q = p + dot - 4;   // the dot is bit 4
     TextMasks m;
     text_masks(q, 2, 0, &m);
-    // Digits right before the dot: 1-3 (a fourth would make the first octet too long).
-    unsigned before = (unsigned)__builtin_clzll(~(m.digit << 60));
-    if (before == 0 || before > 3) return -1;
-    int end = quad_end(q, &m, 4 - before);
-    if (end < 0) return -1;
+    // All four octets are measured and checked at once, and only the verdict branches: almost
+    // every candidate is an address, but its octet lengths are random, and a branch per
+    // octet mispredicted (37 instead of 50 ns per call on an access log). Each length is
+    // clamped with `& 3` so that the positions stay inside the 32 bytes read even when the
+    // verdict is no.
+    unsigned before = (unsigned)__builtin_clzll(~(m.digit << 60));   // digits before the dot
+    unsigned l1 = run_from(m.digit, 5);
+    unsigned p2 = 5 + (l1 & 3) + 1;
+    unsigned l2 = run_from(m.digit, p2);
+    unsigned p3 = p2 + (l2 & 3) + 1;
+    unsigned l3 = run_from(m.digit, p3);
+    unsigned ok = (before - 1 <= 2) & (l1 - 1 <= 2) & (l2 - 1 <= 2) & (l3 - 1 <= 2)
+        & (unsigned)(m.dot >> (p2 - 1)) & (unsigned)(m.dot >> (p3 - 1))
+        & octet_valid(q + 4 - (before & 3), before) & octet_valid(q + 5, l1) & octet_valid(q + p2, l2)
+        & octet_valid(q + p3, l3);
+    if (!(ok & 1)) return -1;
     *start = dot - before;
-    return (int64_t)(dot - 4 + (size_t)end);
+    return (int64_t)(dot - 4 + p3 + l3);
 }
 
 int64_t anonlog_ipv6_address(const uint8_t *p, size_t n, size_t colon, size_t *start) {
