@@ -100,9 +100,66 @@ public struct Pipeline: Sendable {
         case failed(AnonLogError)
     }
 
-    /// Starts the reader and the workers and runs the ordered writer on this thread.
+    /// A worker's rewrite job: the chunk's window rewritten into its output (or its findings).
+    private static func rewrite(_ slot: ChunkSlot, with rewriter: inout ChunkRewriter, scanning: Bool) {
+        slot.output.count = 0
+        slot.result = slot.withWindow {
+            rewriter.rewrite(window: $0, body: slot.body, into: scanning ? nil : slot.output,
+                             findings: scanning ? slot.findings : nil, windowStartsStream: slot.windowStart == 0)
+        }
+    }
+
+    /// A worker's compress job: the chunk's output deflated after its dictionary (gzip only).
+    private static func compress(_ slot: ChunkSlot, with deflater: ChunkDeflater) {
+        slot.crc = slot.output.withBytes { output in
+            slot.dictionary.withBytes { deflater.compress(output, dictionary: $0, into: slot.compressed) }
+        }
+    }
+
+    /// Runs the input through reader, workers and writer; an input known to fit in one chunk
+    /// runs on this thread alone.
     private func drive(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool,
                        report: ([Finding]) -> Void) throws -> PipelineStats {
+        if let size = reader.totalSize, size <= options.chunkSize {
+            return try driveInline(reader: reader, encoder: encoder, keepRaw: keepRaw, size: size, report: report)
+        }
+        return try driveThreads(reader: reader, encoder: encoder, keepRaw: keepRaw, report: report)
+    }
+
+    /// The pipeline's steps in sequence on this thread, with one slot sized to the input.
+    ///
+    /// For a file of one chunk the threads buy no parallelism, and starting two of them and
+    /// allocating 2N+4 slots of 2 MiB was most of the cost of a small file: a scan or sweep of
+    /// thousands of small files spent its time there, not in detection. The steps and their
+    /// order are those of `driveThreads`, so the output is the same byte for byte.
+    private func driveInline(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool, size: Int,
+                             report: ([Finding]) -> Void) throws -> PipelineStats {
+        let options = self.options
+        let slot = ChunkSlot(chunkSize: max(size, 4096), keepRaw: keepRaw)
+        var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform)
+        let compressing = encoder?.compressesInWorkers ?? false
+        let deflater = compressing ? ChunkDeflater(level: options.level ?? CompressionFormat.gzip.defaultLevel) : nil
+        var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform))
+        var sequence = 0
+        while try reader.fill(slot) {
+            slot.sequence = sequence
+            sequence += 1
+            Pipeline.rewrite(slot, with: &rewriter, scanning: encoder == nil)
+            var compressNext = false
+            try writer.accept(rewritten: slot, report: report) { _ in compressNext = compressing }
+            if compressNext {
+                Pipeline.compress(slot, with: deflater!)
+                try writer.accept(compressed: slot) { _ in }
+            }
+        }
+        writer.totalChunks = sequence
+        if !writer.isComplete { throw AnonLogError(.internal, "pipeline stopped before the end of the input") }
+        return writer.stats
+    }
+
+    /// Starts the reader and the workers and runs the ordered writer on this thread.
+    private func driveThreads(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool,
+                              report: ([Finding]) -> Void) throws -> PipelineStats {
         let threads = options.threads
         let pool = BlockingQueue<ChunkSlot>()
         for _ in 0..<(2 * threads + 4) { pool.push(ChunkSlot(chunkSize: options.chunkSize, keepRaw: keepRaw)) }
@@ -149,16 +206,10 @@ public struct Pipeline: Sendable {
                 while let job = jobs.pop() {
                     switch job {
                     case .rewrite(let slot):
-                        slot.output.count = 0
-                        slot.result = slot.withWindow {
-                            rewriter.rewrite(window: $0, body: slot.body, into: scanning ? nil : slot.output,
-                                             findings: scanning ? slot.findings : nil, windowStartsStream: slot.windowStart == 0)
-                        }
+                        Pipeline.rewrite(slot, with: &rewriter, scanning: scanning)
                         done.push(.rewritten(slot))
                     case .compress(let slot):
-                        slot.crc = slot.output.withBytes { output in
-                            slot.dictionary.withBytes { deflater!.compress(output, dictionary: $0, into: slot.compressed) }
-                        }
+                        Pipeline.compress(slot, with: deflater!)
                         done.push(.compressed(slot))
                     }
                 }

@@ -10,8 +10,9 @@ struct Replacer: Sendable {
     private var lastLineStart = -1
     private var lastLineEpoch: String?
     private var lastWindow = 0
-    /// Recent keyed replacements; generation numbers tell epochs apart.
-    let cache = ReplacementCache()
+    /// Recent keyed replacements; generation numbers tell epochs apart. Only a plan with a
+    /// keyed action has one (a scan or a redaction never looks anything up).
+    let cache: ReplacementCache?
     private var generationByEpoch: [String: UInt32] = [:]
     private var currentGeneration: UInt32 = 1
     private var currentEpoch: String?
@@ -27,10 +28,12 @@ struct Replacer: Sendable {
     init(plan: ActionPlan, config: TransformConfig) {
         self.plan = plan
         self.config = config
+        cache = plan.needsKey ? ReplacementCache() : nil
     }
 
     /// The cache's hits and misses since the last call.
     mutating func takeCacheCounts() -> (Int, Int) {
+        guard let cache else { return (0, 0) }
         let result = (cache.hits - reportedHits, cache.misses - reportedMisses)
         reportedHits = cache.hits
         reportedMisses = cache.misses
@@ -58,6 +61,8 @@ struct Replacer: Sendable {
             truncate(span.type, p, count, into: out)
         case .pseudonymize, .encrypt:
             selectEpoch(for: span, in: window)
+            // A keyed action means the plan needs a key, so the cache exists.
+            let cache = self.cache.unsafelyUnwrapped
             if cache.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
             let before = out.count
             // The keys first: fetching them (mutating) inside the call's arguments made Swift
