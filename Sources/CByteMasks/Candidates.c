@@ -157,19 +157,22 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
                                         | AHEAD(secondHere, secondThere, 4));
         }
         if (want & ANONLOG_WANT_IPV6) {
-            // A colon after a run of at most four hex digits that follows a boundary byte.
+            // A colon after a run of at most four hex digits that follows a boundary byte; with
+            // no digits, only the first colon of a "::" (an address cannot start with one colon,
+            // and JSON's `":"` would otherwise be a candidate at every key).
+            Lanes colon = CUR(COLON), nextColon = NEXT(COLON);
             Lanes hex = digit | CUR(HEX_LETTER), prevHex = prevDigit | PREV(HEX_LETTER);
             Lanes boundary = ~(alnum | CUR(DOT) | CUR(COLON)), prevBoundary = ~(prevAlnum | PREV(DOT) | PREV(COLON));
             Lanes hex1 = BEHIND(hex, prevHex, 1);
             Lanes hex2 = hex1 & BEHIND(hex, prevHex, 2);
             Lanes hex3 = hex2 & BEHIND(hex, prevHex, 3);
             Lanes hex4 = hex3 & BEHIND(hex, prevHex, 4);
-            Lanes start = BEHIND(boundary, prevBoundary, 1) | (hex1 & BEHIND(boundary, prevBoundary, 2))
+            Lanes start = (BEHIND(boundary, prevBoundary, 1) & AHEAD(colon, nextColon, 1))
+                | (hex1 & BEHIND(boundary, prevBoundary, 2))
                 | (hex2 & BEHIND(boundary, prevBoundary, 3)) | (hex3 & BEHIND(boundary, prevBoundary, 4))
                 | (hex4 & BEHIND(boundary, prevBoundary, 5));
             // Only in blocks where an address can be: a "::", or six colons in this block and
             // the next (lowest bits cleared five times, from this block first, must leave one).
-            Lanes colon = CUR(COLON), nextColon = NEXT(COLON);
             Lanes doubleColon = (colon & (colon >> 1)) | (nextColon & (nextColon >> 1)) | ((colon >> 63) & nextColon & one);
             Lanes low = colon, high = nextColon;
             for (int k = 0; k < 5; k++) {
