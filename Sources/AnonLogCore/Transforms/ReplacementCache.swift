@@ -11,9 +11,12 @@ import Darwin
 /// Direct-mapped, fixed size (8 MiB), allocated once: a miss overwrites its slot, so memory never grows
 /// and no lookup allocates. Keys are the raw match bytes plus the type and the epoch
 /// generation; values are the replacement bytes. Matches or replacements longer than 56 bytes
-/// bypass it. Owned by one worker (never shared), which is what `@unchecked Sendable` stands
-/// for here: the class only exists so the buffers are freed.
-final class ReplacementCache: @unchecked Sendable {
+/// bypass it.
+///
+/// A struct over a raw pointer, with the memory owned by `ReplacementCacheMemory`: as a class,
+/// every hit retained and released it around the copy of the value (2% of a pseudonymising
+/// run). Owned by one worker (never shared), which is what `@unchecked Sendable` stands for.
+struct ReplacementCache: @unchecked Sendable {
     static let slotCount = 1 << 16
     static let maxLength = 56
     /// Bytes per slot: two cache lines, [meta (8) | key (56)] then [value (56) | unused (8)], so a
@@ -22,6 +25,10 @@ final class ReplacementCache: @unchecked Sendable {
     private static let slotSize = 128
     /// Offset of the value in a slot.
     private static let valueOffset = 64
+    /// Bytes of all slots.
+    fileprivate static let byteCount = slotCount * slotSize
+    /// Keeps `slots` alive; never touched on the hot path.
+    private let memory = ReplacementCacheMemory()
     /// The slots, 64-byte aligned. Meta: key length, value length, type, generation (0 = empty).
     private let slots: UnsafeMutableRawPointer
     /// Lookups that found their replacement.
@@ -38,30 +45,8 @@ final class ReplacementCache: @unchecked Sendable {
         var generation: UInt32
     }
 
-    /// Bytes of `slots`.
-    private static let byteCount = slotCount * slotSize
-
-    /// Maps the slots from the kernel's zero pages, so that a cache costs memory only for the
-    /// slots a run touches: every pipeline (every file of a scan or sweep, each worker and the
-    /// seam rewriter) makes one, and zeroing 8 MiB each time cost ~3 ms per file, most of the
-    /// time of scanning a tree of small files.
-    init() {
-        let memory = mmap(nil, Self.byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        if let memory, memory != MAP_FAILED {
-            slots = memory
-        } else {
-            slots = .allocate(byteCount: Self.byteCount, alignment: 64)
-            slots.initializeMemory(as: UInt8.self, repeating: 0, count: Self.byteCount)
-            mapped = false
-        }
-    }
-
-    /// Whether `slots` came from `mmap` (else from the allocator).
-    private var mapped = true
-
-    deinit {
-        if mapped { munmap(slots, Self.byteCount) } else { slots.deallocate() }
-    }
+    /// An empty cache.
+    init() { slots = memory.slots }
 
     @inline(__always)
     private static func slot(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType) -> Int {
@@ -83,7 +68,7 @@ final class ReplacementCache: @unchecked Sendable {
     /// Appends the cached replacement of `p[0..<count]` to `out` and returns true, or returns
     /// false (then call `store` after computing it).
     @inline(__always)
-    func lookup(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, into out: ChunkBuffer) -> Bool {
+    mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, into out: ChunkBuffer) -> Bool {
         guard count <= Self.maxLength else { return false }
         let slot = slots + Self.slot(p, count, type) * Self.slotSize
         let entry = slot.load(as: Meta.self)
@@ -126,3 +111,30 @@ final class ReplacementCache: @unchecked Sendable {
     }
 }
 
+/// The memory of a `ReplacementCache`, mapped from the kernel's zero pages so that a cache
+/// costs memory only for the slots a run touches: every pipeline (every file of a scan or
+/// sweep, each worker and the seam rewriter) makes one, and zeroing 8 MiB each time cost
+/// ~3 ms per file, most of the time of scanning a tree of small files.
+final class ReplacementCacheMemory: @unchecked Sendable {
+    /// The zeroed slots; immutable after init (the cache writes through it, from one worker).
+    let slots: UnsafeMutableRawPointer
+    /// Whether `slots` came from `mmap` (else from the allocator).
+    private let mapped: Bool
+
+    init() {
+        let byteCount = ReplacementCache.byteCount
+        let memory = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        if let memory, memory != MAP_FAILED {
+            slots = memory
+            mapped = true
+        } else {
+            slots = .allocate(byteCount: byteCount, alignment: 64)
+            slots.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+            mapped = false
+        }
+    }
+
+    deinit {
+        if mapped { munmap(slots, ReplacementCache.byteCount) } else { slots.deallocate() }
+    }
+}

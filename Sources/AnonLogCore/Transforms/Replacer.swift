@@ -12,7 +12,7 @@ struct Replacer: Sendable {
     private var lastWindow = 0
     /// Recent keyed replacements; generation numbers tell epochs apart. Only a plan with a
     /// keyed action has one (a scan or a redaction never looks anything up).
-    let cache: ReplacementCache?
+    private(set) var cache: ReplacementCache?
     private var generationByEpoch: [String: UInt32] = [:]
     private var currentGeneration: UInt32 = 1
     private var currentEpoch: String?
@@ -62,14 +62,13 @@ struct Replacer: Sendable {
         case .pseudonymize, .encrypt:
             selectEpoch(for: span, in: window)
             // A keyed action means the plan needs a key, so the cache exists.
-            let cache = self.cache.unsafelyUnwrapped
-            if cache.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
+            if cache!.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
             let before = out.count
             // The keys first: fetching them (mutating) inside the call's arguments made Swift
             // copy the whole replacer to call the non-mutating `pseudonymize` on it.
             let keys = currentKeys()
             pseudonymize(span.type, p, count, keys: keys, into: out)
-            cache.store(p, count, type: span.type, generation: currentGeneration,
+            cache!.store(p, count, type: span.type, generation: currentGeneration,
                         replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
         }
     }
