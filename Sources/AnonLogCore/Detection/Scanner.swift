@@ -19,6 +19,10 @@ public struct Scanner: Sendable {
     /// What to look for.
     public let config: DetectionConfig
 
+    /// Whether each span gets its pseudonym cache slot (`Span.cacheSlot`), computed while its
+    /// bytes are still in cache; set when the spans will be pseudonymised.
+    var computesCacheSlots = false
+
     /// Where the candidate stage writes one batch's masks; reused, so a scan allocates nothing.
     private var batch = CandidateBatch()
 
@@ -70,14 +74,25 @@ public struct Scanner: Sendable {
                 while blocksWithCandidates != 0 {
                     let index = blocksWithCandidates.trailingZeroBitCount
                     blocksWithCandidates &= blocksWithCandidates &- 1
+                    let found = spans.count
                     verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
                            email: email, users: users, resume: &resume)
+                    if computesCacheSlots && spans.count > found { computeCacheSlots(p, from: found) }
                 }
                 first += count
             }
         }
         if config.includeTokens && types.contains(.personnummer) { findPersonnummerTokens(p, n) }
         normalise()
+    }
+
+    /// Gives the spans from `first` on their cache slot, hashing bytes the block's
+    /// verification has just read (later, in the rewrite, they are often out of cache).
+    private mutating func computeCacheSlots(_ p: UnsafePointer<UInt8>, from first: Int) {
+        for k in first..<spans.count {
+            let span = spans[k]
+            spans[k].cacheSlot = ReplacementCache.hint(p + span.start, span.end - span.start, span.type)
+        }
     }
 
     /// The candidate stage's output buffer: one row of 64 masks per kind (`Candidates.h`).

@@ -6,6 +6,10 @@ public struct Span: Sendable, Equatable {
     public var end: Int
     /// What was found.
     public var type: DetectionType
+    /// The pseudonym cache slot of the span's bytes, with `ReplacementCache.hintValid` set,
+    /// when the scanner computed it while the bytes were in cache; 0 otherwise. Not part of
+    /// the span's identity.
+    var cacheSlot: UInt32 = 0
 
     /// Creates a span covering `start..<end`.
     public init(start: Int, end: Int, type: DetectionType) {
@@ -13,4 +17,7 @@ public struct Span: Sendable, Equatable {
         self.end = end
         self.type = type
     }
+
+    /// Spans are equal when they cover the same bytes as the same type.
+    public static func == (a: Span, b: Span) -> Bool { a.start == b.start && a.end == b.end && a.type == b.type }
 }

@@ -31,6 +31,7 @@ public struct ChunkRewriter: Sendable {
     public init(plan: ActionPlan, detection: DetectionConfig = DetectionConfig(), transform: TransformConfig = TransformConfig()) {
         self.plan = plan
         scanner = Scanner(config: detection)
+        scanner.computesCacheSlots = plan.needsKey
         replacer = Replacer(plan: plan, config: transform)
     }
 
@@ -103,9 +104,12 @@ public struct ChunkRewriter: Sendable {
         let base = window.baseAddress!
         var position = start
         var index = first
+        let prefetching = replacer.plan.needsKey
         while index < spans.count {
             let span = spans[index]
             if span.start >= end { break }
+            // The cache slot of the match after next loads while these two are written.
+            if prefetching && index + 2 < spans.count { replacer.prefetch(spans[index + 2]) }
             out.append(base + position, span.start - position)
             replacer.write(span, of: window, into: out)
             counts[span.type] += 1

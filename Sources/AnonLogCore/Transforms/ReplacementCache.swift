@@ -1,3 +1,4 @@
+import CByteMasks
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,6 +49,33 @@ struct ReplacementCache: @unchecked Sendable {
     /// An empty cache.
     init() { slots = memory.slots }
 
+    /// The bit of a `Span.cacheSlot` that says it holds a slot index.
+    static let hintValid: UInt32 = 1 << 31
+
+    /// The slot hint for `p[0..<count]` of `type`: its index with `hintValid`, or 0 when the
+    /// key is too long to be cached.
+    @inline(__always)
+    static func hint(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType) -> UInt32 {
+        count <= maxLength ? UInt32(slot(p, count, type)) | hintValid : 0
+    }
+
+    /// The slot index of a key: from its hint when the scanner computed one.
+    @inline(__always)
+    private static func index(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType, hint: UInt32) -> Int {
+        hint & hintValid != 0 ? Int(hint & (hintValid - 1)) : slot(p, count, type)
+    }
+
+    /// Starts loading the slot of a hint, so that its `lookup` a little later finds it in
+    /// cache: a slot is a random pair of lines in 8 MiB, and on an access log waiting for them
+    /// was a fifth of the time of pseudonymising.
+    @inline(__always)
+    func prefetch(hint: UInt32) {
+        guard hint & Self.hintValid != 0 else { return }
+        let slot = slots + Int(hint & (Self.hintValid - 1)) * Self.slotSize
+        anonlog_prefetch(slot)
+        anonlog_prefetch(slot + Self.valueOffset)
+    }
+
     @inline(__always)
     private static func slot(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType) -> Int {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(count &+ 31 &* type.rawValue &+ 1)
@@ -68,9 +96,10 @@ struct ReplacementCache: @unchecked Sendable {
     /// Appends the cached replacement of `p[0..<count]` to `out` and returns true, or returns
     /// false (then call `store` after computing it).
     @inline(__always)
-    mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, into out: ChunkBuffer) -> Bool {
+    mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, hint: UInt32,
+                         into out: ChunkBuffer) -> Bool {
         guard count <= Self.maxLength else { return false }
-        let slot = slots + Self.slot(p, count, type) * Self.slotSize
+        let slot = slots + Self.index(p, count, type, hint: hint) * Self.slotSize
         let entry = slot.load(as: Meta.self)
         if entry.generation == generation && Int(entry.keyLength) == count && entry.type == UInt8(type.rawValue)
             && Self.equal((slot + 8).assumingMemoryBound(to: UInt8.self), p, count) {
@@ -101,9 +130,10 @@ struct ReplacementCache: @unchecked Sendable {
 
     /// Remembers that `p[0..<count]` became `replacement`.
     @inline(__always)
-    func store(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, replacement: UnsafeRawBufferPointer) {
+    func store(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, hint: UInt32,
+               replacement: UnsafeRawBufferPointer) {
         guard count <= Self.maxLength, replacement.count <= Self.maxLength, let source = replacement.baseAddress else { return }
-        let slot = slots + Self.slot(p, count, type) * Self.slotSize
+        let slot = slots + Self.index(p, count, type, hint: hint) * Self.slotSize
         (slot + 8).copyMemory(from: p, byteCount: count)
         (slot + Self.valueOffset).copyMemory(from: source, byteCount: replacement.count)
         slot.storeBytes(of: Meta(keyLength: UInt8(count), valueLength: UInt8(replacement.count), type: UInt8(type.rawValue),

@@ -62,15 +62,21 @@ struct Replacer: Sendable {
         case .pseudonymize, .encrypt:
             selectEpoch(for: span, in: window)
             // A keyed action means the plan needs a key, so the cache exists.
-            if cache!.lookup(p, count, type: span.type, generation: currentGeneration, into: out) { return }
+            if cache!.lookup(p, count, type: span.type, generation: currentGeneration, hint: span.cacheSlot, into: out) { return }
             let before = out.count
             // The keys first: fetching them (mutating) inside the call's arguments made Swift
             // copy the whole replacer to call the non-mutating `pseudonymize` on it.
             let keys = currentKeys()
             pseudonymize(span.type, p, count, keys: keys, into: out)
-            cache!.store(p, count, type: span.type, generation: currentGeneration,
+            cache!.store(p, count, type: span.type, generation: currentGeneration, hint: span.cacheSlot,
                         replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
         }
+    }
+
+    /// Starts loading the cache slot `span` will look up, when the scanner gave its hint.
+    @inline(__always)
+    func prefetch(_ span: Span) {
+        cache?.prefetch(hint: span.cacheSlot)
     }
 
     // MARK: redact

@@ -1,5 +1,6 @@
-// The module's umbrella: the mask kernels and the candidate stage built on them.
+// The module's umbrella: the mask kernels, the candidate stage built on them, and a prefetch.
 #include "ByteMasks.h"
 #include "Candidates.h"
 #include "DottedQuad.h"
 #include "IPv6Text.h"
+#include "Prefetch.h"
