@@ -54,4 +54,36 @@ import Testing
         #expect(message == "anonlog: \(path): the file shrank while it was being read (truncated, e.g. by copytruncate rotation); the output is incomplete\n")
         #expect(rest.count < 60 << 20)
     }
+
+    /// Regression: with the input mapped, every page of it stayed resident, so the process's
+    /// peak RSS grew with the file (1 GiB for a 1 GiB log). Pages of written chunks are now
+    /// released: a 96 MiB file must run well under its own size. The peak (VmHWM) is read from
+    /// /proc while the run is still alive, after 80% of its output: by then it has touched at
+    /// least that much of the file (wait4's figure would include this test process's own
+    /// memory, which a spawned child inherits as its starting peak).
+    @Test func residentMemoryDoesNotGrowWithAMappedFile() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let size = 96 << 20
+        let path = try MappedInputTests.bigLog(in: directory, size: size)
+        let process = Process()
+        process.executableURL = Anonlog.binary
+        process.arguments = ["--profile", "redact", "-j", "1", path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var received = 0
+        while received < size / 10 * 8, let data = try output.fileHandleForReading.read(upToCount: 1 << 20), !data.isEmpty {
+            received += data.count
+        }
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        _ = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        let peakKiB = Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+        #expect(peakKiB > 0, "no VmHWM in /proc: \(line)")
+        #expect(peakKiB < 64 << 10, "peak RSS \(peakKiB / 1024) MiB after 80% of a 96 MiB input")
+    }
 }

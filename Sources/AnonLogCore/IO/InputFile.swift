@@ -44,7 +44,7 @@ final class InputFile {
         // A small file gets a small buffer: a 1 MiB allocation is an mmap and munmap per file,
         // which showed in scans of thousands of small files.
         self.bufferSize = min(bufferSize, max(64 << 10, regularSize ?? bufferSize))
-        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: self.bufferSize, alignment: 64)
     }
 
     deinit {

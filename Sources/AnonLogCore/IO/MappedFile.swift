@@ -48,6 +48,19 @@ final class MappedFile {
                 MappedFile.populateRead)
     }
 
+    /// Unmaps the pages of a finished chunk's window from this process (the page cache keeps
+    /// them). Without it the process's resident size grew to the file's size, 1 GiB for a
+    /// 1 GiB log, which looks like a leak to whoever watches `top`. A neighbouring window still
+    /// in flight that shares an edge page simply faults it back in.
+    func release(_ window: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, let start = window.baseAddress, window.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let from = (start - base) / page * page
+        let to = min(bytes.count, start - base + window.count)
+        guard to > from else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + from), to - from, MADV_DONTNEED)
+    }
+
     /// MADV_POPULATE_READ (Linux 5.14), which Glibc's headers may not name yet.
     private static let populateRead: Int32 = 22
 }

@@ -123,6 +123,11 @@ final class ChunkReader {
     /// `fill` for a mapped input: the window is the file's own bytes around the body, so there
     /// is no copy, no carry and no history to keep.
     private func fill(_ slot: ChunkSlot, from mapped: MappedFile) -> Bool {
+        // A slot comes back only after its chunk was written: its pages may go.
+        if let finished = slot.mappedWindow {
+            mapped.release(finished)
+            slot.mappedWindow = nil
+        }
         let file = mapped.bytes
         let bodyStart = decodedBytes
         guard bodyStart < file.count else { return false }
