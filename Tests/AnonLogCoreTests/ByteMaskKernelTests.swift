@@ -52,4 +52,20 @@ import Testing
             #expect(Self.fields(m) == Self.fields(Self.reference(block)), "kernel \(name) on \(block)")
         }
     }
+
+    /// The byte-class table (ByteTable.h) says of every byte value what its definition says.
+    @Test func byteTableMatchesItsDefinition() {
+        for value in 0...255 {
+            let b = UInt8(value)
+            let digit = b >= 48 && b <= 57
+            let letter = (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+            let local = digit || letter || "._%+-".utf8.contains(b)
+            let domain = digit || letter || b == UInt8(ascii: "-")
+            let bits = anonlog_byte_class(b)
+            #expect((bits & UInt8(ANONLOG_BYTE_DIGIT) != 0) == digit, "byte \(value)")
+            #expect((bits & UInt8(ANONLOG_BYTE_LETTER) != 0) == letter, "byte \(value)")
+            #expect((bits & UInt8(ANONLOG_BYTE_EMAIL_LOCAL) != 0) == local, "byte \(value)")
+            #expect((bits & UInt8(ANONLOG_BYTE_DOMAIN) != 0) == domain, "byte \(value)")
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import CByteMasks
+
 /// Finds e-mail addresses (SPEC.md, `email` row): a practical addr-spec with `@` or its URL
 /// encoding `%40`; the domain has at least two labels and a letter TLD. Addresses in the
 /// reserved `.invalid` TLD (anonlog's own pseudonyms and placeholders) are not PII.
@@ -18,13 +20,18 @@ enum EmailDetector {
         var lastLabelStart = i
         var lastLabelAllLetters = true
         var end = i
+        let domainByte = UInt8(ANONLOG_BYTE_DOMAIN), letterByte = UInt8(ANONLOG_BYTE_LETTER)
         while i < n && i - at < 256 {
             let labelStart = i
-            var allLetters = true
-            while i < n && (ByteClass.isAlnum(p[i]) || p[i] == UInt8(ascii: "-")) {
-                if !ByteClass.isLetter(p[i]) { allLetters = false }
+            // A label's class bits ANDed together: the letter bit survives only if all are letters.
+            var common = letterByte
+            while i < n {
+                let bits = anonlog_byte_class(p[i])
+                if bits & domainByte == 0 { break }
+                common &= bits
                 i += 1
             }
+            let allLetters = common != 0
             guard i > labelStart, p[labelStart] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-") else { break }
             labels += 1
             lastLabelStart = labelStart
@@ -44,8 +51,7 @@ enum EmailDetector {
     /// `=`, `/`, `?` and `&` would swallow query-string keys).
     @inline(__always)
     private static func isLocal(_ b: UInt8) -> Bool {
-        ByteClass.isAlnum(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "%")
-            || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+        anonlog_byte_class(b) & UInt8(ANONLOG_BYTE_EMAIL_LOCAL) != 0
     }
 
     private static func isInvalidTLD(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
