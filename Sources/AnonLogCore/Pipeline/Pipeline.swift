@@ -129,7 +129,9 @@ public struct Pipeline: Sendable {
     /// runs on this thread alone.
     private func drive(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool,
                        report: ([Finding]) -> Void) throws -> PipelineStats {
-        if let size = reader.totalSize, size <= options.chunkSize {
+        // A compressed file may decode to ten times its size; only a small one is one chunk.
+        let inlineLimit = reader.firstFormat == .plain ? options.chunkSize : options.chunkSize / 16
+        if let size = reader.totalSize, size <= inlineLimit {
             return try driveInline(reader: reader, encoder: encoder, keepRaw: keepRaw, size: size, report: report)
         }
         return try driveThreads(reader: reader, encoder: encoder, keepRaw: keepRaw, report: report)
