@@ -66,8 +66,8 @@ struct ReplacementCache: @unchecked Sendable {
     }
 
     /// Starts loading the slot of a hint, so that its `lookup` a little later finds it in
-    /// cache: a slot is a random pair of lines in 8 MiB, and on an access log waiting for them
-    /// was a fifth of the time of pseudonymising.
+    /// cache: a slot is a random pair of lines in 8 MiB, and on an access log the wait for its
+    /// first line was an eighth of the time of pseudonymising.
     @inline(__always)
     func prefetch(hint: UInt32) {
         guard hint & Self.hintValid != 0 else { return }
