@@ -13,9 +13,7 @@ import Testing
     @Test(arguments: 0..<40)
     func masksAgreeWithBytes(seed: Int) {
         var generator = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
-        var text = ""
-        while text.utf8.count < 2000 { text += Self.fragments.randomElement(using: &generator)! }
-        let bytes = Array(text.utf8)
+        let bytes = generator.text(from: Self.fragments, atLeast: 2000)
         bytes.withUnsafeBufferPointer { buffer in
             let p = buffer.baseAddress!, n = buffer.count
             var checked = 0
@@ -44,9 +42,7 @@ import Testing
     @Test(arguments: 0..<60)
     func masksAgreeWithBytes(seed: Int) {
         var generator = SeededGenerator(seed: UInt64(seed) &* 7_919 &+ 11)
-        var text = ""
-        while text.utf8.count < 3000 { text += Self.fragments.randomElement(using: &generator)! }
-        let bytes = Array(text.utf8)
+        let bytes = generator.text(from: Self.fragments, atLeast: 3000)
         bytes.withUnsafeBufferPointer { buffer in
             let p = buffer.baseAddress!, n = buffer.count
             var matched = 0

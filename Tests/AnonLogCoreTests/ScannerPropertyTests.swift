@@ -56,10 +56,8 @@ import Testing
     @Test(arguments: 0..<300)
     func fastScannerEqualsBruteForce(seed: Int) {
         var generator = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 1)
-        var text = ""
         let length = Int.random(in: 1...3000, using: &generator)
-        while text.utf8.count < length { text += Self.fragments.randomElement(using: &generator)! }
-        let bytes = Array(text.utf8)
+        let bytes = generator.text(from: Self.fragments, atLeast: length)
         let reference = Self.bruteForce(bytes)
         func show(_ span: Span) -> String {
             let from = max(0, span.start - 12), to = min(bytes.count, span.end + 12)

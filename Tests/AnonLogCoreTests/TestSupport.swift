@@ -159,6 +159,14 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Random fragments joined until the text is at least `length` bytes (the property tests'
+    /// inputs: addresses, near misses and their neighbours in random order).
+    mutating func text(from fragments: [String], atLeast length: Int) -> [UInt8] {
+        var text = ""
+        while text.utf8.count < length { text += fragments.randomElement(using: &self)! }
+        return Array(text.utf8)
+    }
 }
 
 /// Random inputs built from fragments that stress the pipeline: addresses, near-misses,

@@ -41,8 +41,7 @@ final class MappedFile {
     /// worker scanning them takes no page faults. Best effort: an old kernel without
     /// MADV_POPULATE_READ leaves the faults to the worker.
     func prefault(_ range: Range<Int>) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = range.lowerBound / page * page
+        let start = range.lowerBound / MappedFile.pageSize * MappedFile.pageSize
         guard range.upperBound > start else { return }
         madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress! + start), range.upperBound - start,
                 MappedFile.populateRead)
@@ -54,12 +53,14 @@ final class MappedFile {
     /// in flight that shares an edge page simply faults it back in.
     func release(_ window: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, let start = window.baseAddress, window.count > 0 else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let from = (start - base) / page * page
+        let from = (start - base) / MappedFile.pageSize * MappedFile.pageSize
         let to = min(bytes.count, start - base + window.count)
         guard to > from else { return }
         madvise(UnsafeMutableRawPointer(mutating: base + from), to - from, MADV_DONTNEED)
     }
+
+    /// The page size, which `madvise` ranges must start on.
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// MADV_POPULATE_READ (Linux 5.14), which Glibc's headers may not name yet.
     private static let populateRead: Int32 = 22
