@@ -76,6 +76,53 @@ import Testing
         return String(decoding: out.bytes, as: UTF8.self)
     }
 
+    /// A pseudonymised chunk and its cache counts, with the cache sized for `inputBytes`.
+    static func rewriteCounting(_ bytes: [UInt8], inputBytes: Int?) -> (bytes: [UInt8], hits: Int, misses: Int) {
+        var config = TransformConfig(key: key)
+        config.today = today
+        config.fallbackDate = today
+        let plan = try! ActionPlan(profile: .pseudonymize, overrides: [:])
+        var rewriter = ChunkRewriter(plan: plan, detection: DetectionConfig(today: today), transform: config, inputBytes: inputBytes)
+        let out = ChunkBuffer(capacity: bytes.count * 2)
+        let result = bytes.withUnsafeBytes { rewriter.rewrite(window: $0, body: 0..<bytes.count, into: out) }
+        return (out.bytes, result.cacheHits, result.cacheMisses)
+    }
+
+    @Test func theCacheSizeFollowsTheInputAndNeverChangesTheOutput() {
+        #expect(ReplacementCache.slotCount(forInput: nil) == ReplacementCache.maxSlotCount)
+        #expect(ReplacementCache.slotCount(forInput: 0) == ReplacementCache.minSlotCount)
+        #expect(ReplacementCache.slotCount(forInput: 2 << 20) == 1 << 14)
+        #expect(ReplacementCache.slotCount(forInput: 1 << 30) == ReplacementCache.maxSlotCount)
+        // 40,000 lines over 12,000 addresses and 3,000 users: the smallest cache (4,096 slots)
+        // must evict and recompute, the largest keeps nearly all; the bytes must not differ.
+        var random = SeededGenerator(seed: 11)
+        var text = ""
+        for _ in 0..<40_000 {
+            let address = Int(random.next() % 12_000)
+            let user = Int(random.next() % 3_000)
+            if address % 5 == 0 {
+                text += "2001:db8::\(String(address, radix: 16)) - u\(user) [26/Nov/2026:11:37:17 +0100] \"GET / HTTP/1.1\" 200 5\n"
+            } else {
+                text += "10.\(address >> 8).\(address & 255).7 - u\(user) [26/Nov/2026:11:37:17 +0100] \"GET / HTTP/1.1\" 200 5\n"
+            }
+        }
+        let bytes = Array(text.utf8)
+        let small = Self.rewriteCounting(bytes, inputBytes: 0)
+        let large = Self.rewriteCounting(bytes, inputBytes: nil)
+        #expect(small.bytes == large.bytes)
+        #expect(small.hits + small.misses == 80_000 && large.hits + large.misses == 80_000)
+        #expect(large.misses < 17_000)   // about one per distinct value (at most 15,000)
+        #expect(small.misses > 2 * large.misses)
+        // And every line pseudonymised: no address or user field kept.
+        let before = text.split(separator: "\n"), after = String(decoding: large.bytes, as: UTF8.self).split(separator: "\n")
+        #expect(before.count == after.count)
+        for (old, new) in zip(before, after) {
+            let oldFields = old.split(separator: " "), newFields = new.split(separator: " ")
+            #expect(oldFields[0] != newFields[0] && oldFields[2] != newFields[2])
+            if oldFields[0] == newFields[0] || oldFields[2] == newFields[2] { break }
+        }
+    }
+
     static let tokenPlan = try! ActionPlan(profile: .redact, overrides: [.email: .pseudonymize, .username: .pseudonymize, .personnummer: .pseudonymize, .ipv4: .keep, .ipv6: .keep])
 
     @Test func aSecondPassLeavesTokensUnchanged() {

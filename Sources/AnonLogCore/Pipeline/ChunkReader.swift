@@ -48,6 +48,13 @@ final class ChunkReader {
         mapped = self.paths.count == 1 && opened.format == .plain ? opened.file.mapWhole() : nil
     }
 
+    /// About how many bytes the inputs decode to (nil: unknown, as for a pipe): their size on
+    /// disk, or ten times it when the first is compressed; sizes the per-worker caches.
+    var expectedBytes: Int? {
+        guard let totalSize else { return nil }
+        return firstFormat == .plain ? totalSize : totalSize.multipliedReportingOverflow(by: 10).partialValue
+    }
+
     /// Raw bytes read from all inputs so far.
     var rawBytesRead: Int {
         if mapped != nil { return decodedBytes }

@@ -137,6 +137,12 @@ public struct Pipeline: Sendable {
         return try driveThreads(reader: reader, encoder: encoder, keepRaw: keepRaw, report: report)
     }
 
+    /// The rewriter of the matches across chunk cuts: it sees a few per chunk at most, so its
+    /// pseudonym cache is the smallest.
+    private static func seamRewriter(_ options: PipelineOptions) -> ChunkRewriter {
+        ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform, inputBytes: 0)
+    }
+
     /// The pipeline's steps in sequence on this thread, with one slot sized to the input.
     ///
     /// For a file of one chunk the threads buy no parallelism, and starting two of them and
@@ -147,10 +153,11 @@ public struct Pipeline: Sendable {
                              report: ([Finding]) -> Void) throws -> PipelineStats {
         let options = self.options
         let slot = ChunkSlot(chunkSize: max(size, 4096), keepRaw: keepRaw)
-        var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform)
+        var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform,
+                                     inputBytes: reader.expectedBytes)
         let compressing = encoder?.compressesInWorkers ?? false
         let deflater = compressing ? ChunkDeflater(level: options.level ?? CompressionFormat.gzip.defaultLevel) : nil
-        var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform))
+        var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
         var sequence = 0
         while try reader.fill(slot) {
             slot.sequence = sequence
@@ -181,6 +188,7 @@ public struct Pipeline: Sendable {
         let compressing = encoder?.compressesInWorkers ?? false
         let scanning = encoder == nil
         let level = options.level ?? CompressionFormat.gzip.defaultLevel
+        let expectedBytes = reader.expectedBytes
 
         let readerBox = UncheckedBox(reader)
         running.enter()
@@ -212,7 +220,8 @@ public struct Pipeline: Sendable {
             running.enter()
             let worker = Thread {
                 defer { running.leave() }
-                var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform)
+                var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform,
+                                             inputBytes: expectedBytes)
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
                 while let job = jobs.pop() {
                     switch job {
@@ -231,7 +240,7 @@ public struct Pipeline: Sendable {
 
         let started = DispatchTime.now()
         var lastProgress = 0.0
-        var writer = OrderedWriter(encoder: encoder, rewriter: ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform))
+        var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
         var failure: AnonLogError?
         loop: while let message = done.pop() {
             do {

@@ -27,12 +27,14 @@ public struct ChunkRewriter: Sendable {
     private var replacer: Replacer
 
     /// Creates a rewriter that finds what `detection` describes and applies `plan`, with the
-    /// keys and parameters of `transform`.
-    public init(plan: ActionPlan, detection: DetectionConfig = DetectionConfig(), transform: TransformConfig = TransformConfig()) {
+    /// keys and parameters of `transform`; `inputBytes` (the input's size, nil when unknown)
+    /// sizes the pseudonym cache.
+    public init(plan: ActionPlan, detection: DetectionConfig = DetectionConfig(), transform: TransformConfig = TransformConfig(),
+                inputBytes: Int? = nil) {
         self.plan = plan
         scanner = Scanner(config: detection)
         scanner.computesCacheSlots = plan.needsKey
-        replacer = Replacer(plan: plan, config: transform)
+        replacer = Replacer(plan: plan, config: transform, cacheSlots: ReplacementCache.slotCount(forInput: inputBytes))
     }
 
     /// Appends the rewritten `body` of `window` to `out`.

@@ -25,10 +25,11 @@ struct Replacer: Sendable {
     private static let redactedEncodedEmail: StaticString = "redacted%40anon.invalid"
     private static let redactedUsername: StaticString = "-"
 
-    init(plan: ActionPlan, config: TransformConfig) {
+    /// `cacheSlots`: the size of the pseudonym cache (`ReplacementCache.slotCount(forInput:)`).
+    init(plan: ActionPlan, config: TransformConfig, cacheSlots: Int = ReplacementCache.maxSlotCount) {
         self.plan = plan
         self.config = config
-        cache = plan.needsKey ? ReplacementCache() : nil
+        cache = plan.needsKey ? ReplacementCache(slotCount: cacheSlots) : nil
     }
 
     /// The cache's hits and misses since the last call.
