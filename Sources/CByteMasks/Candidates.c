@@ -99,9 +99,12 @@ static inline __attribute__((always_inline)) void store_masks(RawMasks *raw, siz
 /// Lanes k bytes behind, continued from block b - 1.
 #define BEHIND(x, prev, k) (((x) << (k)) | ((prev) >> (64 - (k))))
 
+/// A kernel that writes class k of a full block to `out[k * stride]` (NULL: use the plain one).
+typedef void (*StridedKernel)(const uint8_t *, uint64_t *, size_t);
+
 static inline __attribute__((always_inline)) uint64_t candidates_body(
-    void (*kernel)(const uint8_t *, AnonLogByteMasks *), const uint8_t *p, size_t n, size_t first, size_t count,
-    unsigned want, int startsLine, uint64_t *restrict out) {
+    void (*kernel)(const uint8_t *, AnonLogByteMasks *), StridedKernel strided, const uint8_t *p, size_t n,
+    size_t first, size_t count, unsigned want, int startsLine, uint64_t *restrict out) {
     RawMasks raw;
     AnonLogByteMasks m;
     // Classify: the block before the batch (nothing before the window, but a newline when
@@ -116,7 +119,12 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
     store_masks(&raw, 0, &m);
     for (size_t i = 0; i <= count; i++) {
         __builtin_prefetch(p + (first + i) * 64 + 1024);
-        load_block(kernel, p, n, (first + i) * 64, &m);
+        size_t offset = (first + i) * 64;
+        if (strided && offset + 64 <= n) {
+            strided(p + offset, &raw.row[0][1 + i], ROW);
+            continue;
+        }
+        load_block(kernel, p, n, offset, &m);
         store_masks(&raw, 1 + i, &m);
     }
     size_t lanesEnd = (count + 7) & ~(size_t)7;
@@ -266,18 +274,18 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
 __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2")))
 static uint64_t candidates_avx512(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                               uint64_t *out) {
-    return candidates_body(masks_avx512, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_avx512, masks_avx512_strided, p, n, first, count, want, startsLine, out);
 }
 
 __attribute__((target("avx2,popcnt,bmi,bmi2")))
 static uint64_t candidates_avx2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                             uint64_t *out) {
-    return candidates_body(masks_avx2, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_avx2, 0, p, n, first, count, want, startsLine, out);
 }
 
 static uint64_t candidates_sse2(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                             uint64_t *out) {
-    return candidates_body(masks_sse2, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_sse2, 0, p, n, first, count, want, startsLine, out);
 }
 
 AnonLogCandidatesFunction anonlog_candidates_function(void) {
@@ -299,7 +307,7 @@ AnonLogCandidatesFunction anonlog_candidates_function_named(const char *name) {
 
 static uint64_t candidates_scalar(const uint8_t *p, size_t n, size_t first, size_t count, unsigned want, int startsLine,
                               uint64_t *out) {
-    return candidates_body(masks_scalar, p, n, first, count, want, startsLine, out);
+    return candidates_body(masks_scalar, 0, p, n, first, count, want, startsLine, out);
 }
 
 AnonLogCandidatesFunction anonlog_candidates_function(void) { return candidates_scalar; }

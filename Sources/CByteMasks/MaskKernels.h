@@ -115,32 +115,45 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
 
 // AVX-512BW compares straight into 64-bit mask registers: one instruction per class, no
 // movemask and no combining of halves, which is about a third of the AVX2 kernel's work.
+//
+// `masks_avx512_strided` writes class k (in `AnonLogByteMasks` field order) to `out[k * stride]`,
+// so that the candidate stage stores each mask register once, straight into its row: through
+// a struct, each mask went register -> general register -> struct -> row, and those moves
+// competed with the compares for the same two execution ports.
 __attribute__((target("avx512f,avx512bw")))
-static inline void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
+static inline __attribute__((always_inline)) void masks_avx512_strided(const uint8_t *p, uint64_t *out, size_t stride) {
     __m512i v = _mm512_loadu_si512((const void *)p);
-    m->digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
     __m512i folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
-    m->letter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
-    m->dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
-    m->colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
-    m->special = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('%'))
-               | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('~'));
-    m->equals = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('='));
-    m->newline = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
-    m->space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
-    m->slash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
-    m->r = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r'));
-    m->esl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('e')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('s'))
-           | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('l'));
-    m->hexLetter = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(6));
-    m->quoteTab = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
-    m->dashPlus = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+'));
     __m512i lowNibble = _mm512_and_si512(v, _mm512_set1_epi8(0x0F));
     __m512i highNibble = _mm512_and_si512(_mm512_srli_epi16(v, 4), _mm512_set1_epi8(0x0F));
-    __m512i allowed = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(home_low_table()), lowNibble);
     __m512i highBit = _mm512_shuffle_epi8(_mm512_broadcast_i32x4(high_nibble_bits()), highNibble);
-    m->homeLetter = _mm512_test_epi8_mask(allowed, highBit);
-    m->keyEnd = _mm512_test_epi8_mask(_mm512_shuffle_epi8(_mm512_broadcast_i32x4(key_end_low_table()), lowNibble), highBit);
+    out[0 * stride] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    out[1 * stride] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(26));
+    out[2 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+    out[3 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+    out[4 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('@')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('%'))
+                    | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('~'));
+    out[5 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('='));
+    out[6 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+    out[7 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
+    out[8 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
+    out[9 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r'));
+    out[10 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('e')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('s'))
+                     | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('l'));
+    out[11 * stride] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(6));
+    out[12 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
+    out[13 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+'));
+    out[14 * stride] = _mm512_test_epi8_mask(_mm512_shuffle_epi8(_mm512_broadcast_i32x4(key_end_low_table()), lowNibble), highBit);
+    out[15 * stride] = _mm512_test_epi8_mask(_mm512_shuffle_epi8(_mm512_broadcast_i32x4(home_low_table()), lowNibble), highBit);
+}
+
+_Static_assert(sizeof(AnonLogByteMasks) == 16 * sizeof(uint64_t), "AnonLogByteMasks is 16 masks in class order");
+
+__attribute__((target("avx512f,avx512bw")))
+static inline void masks_avx512(const uint8_t *p, AnonLogByteMasks *m) {
+    uint64_t classes[16];
+    masks_avx512_strided(p, classes, 1);
+    memcpy(m, classes, sizeof classes);
 }
 
 #else
