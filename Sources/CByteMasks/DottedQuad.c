@@ -129,6 +129,12 @@ int64_t anonlog_ipv6_address(const uint8_t *p, size_t n, size_t colon, size_t *s
     unsigned s = 5 - before;
     uint64_t previous = (uint64_t)1 << (s - 1);
     if ((m.alnum | m.dot | m.colon) & previous) return -1;
+    // Every address has a "::" from its first colon on, or is uncompressed and has at least six
+    // colons (eight groups, or six and a dotted quad). Most candidates that fail do so here,
+    // before the group loop and its mispredicted branches: a CLF time stamp's `2026:11:37:17`
+    // follows a slash, and on an access log it was over a third of the calls.
+    uint64_t colons = m.colon >> 5;
+    if (__builtin_popcountll(colons) < 6 && !(colons & (colons >> 1))) return -1;
     unsigned i = s, end = s;
     int groups = 0, compressed = 0;
     for (;;) {

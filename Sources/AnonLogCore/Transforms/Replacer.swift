@@ -19,11 +19,12 @@ struct Replacer: Sendable {
     private var reportedHits = 0
     private var reportedMisses = 0
 
-    private static let redactedIPv4: StaticString = "0.0.0.0"
-    private static let redactedIPv6: StaticString = "::"
+    /// "0.0.0.0", "::" and "-" as little-endian words (`ChunkBuffer.appendWord`).
+    private static let redactedIPv4Word: UInt64 = 0x30_2E_30_2E_30_2E_30
+    private static let redactedIPv6Word: UInt64 = 0x3A_3A
+    private static let redactedUsernameWord: UInt64 = 0x2D
     private static let redactedEmail: StaticString = "redacted@anon.invalid"
     private static let redactedEncodedEmail: StaticString = "redacted%40anon.invalid"
-    private static let redactedUsername: StaticString = "-"
 
     /// `cacheSlots`: the size of the pseudonym cache (`ReplacementCache.slotCount(forInput:)`).
     init(plan: ActionPlan, config: TransformConfig, cacheSlots: Int = ReplacementCache.maxSlotCount) {
@@ -85,9 +86,9 @@ struct Replacer: Sendable {
     /// Fixed placeholders that keep the field's shape and are never detected again.
     private static func redact(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
         switch type {
-        case .ipv4: Self.append(Self.redactedIPv4, to: out)
-        case .ipv6: Self.append(Self.redactedIPv6, to: out)
-        case .username: Self.append(Self.redactedUsername, to: out)
+        case .ipv4: out.appendWord(Self.redactedIPv4Word, length: 7)
+        case .ipv6: out.appendWord(Self.redactedIPv6Word, length: 2)
+        case .username: out.appendWord(Self.redactedUsernameWord, length: 1)
         case .email: Self.append(Self.isEncodedEmail(p, count) ? Self.redactedEncodedEmail : Self.redactedEmail, to: out)
         case .personnummer:
             if count == 16 && p[0] == UInt8(ascii: "p") && p[3] == UInt8(ascii: "-") {
