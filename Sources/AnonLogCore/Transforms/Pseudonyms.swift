@@ -7,7 +7,7 @@ public enum Pseudonyms {
         guard !bytes.isEmpty else { throw AnonLogError(.usage, "the value is empty") }
         try validate(bytes, type: type, today: config.today)
         let plan = try ActionPlan(profile: .redact, overrides: [type: .pseudonymize])
-        var replacer = Replacer(plan: plan, config: config)
+        var replacer = Replacer(plan: plan, config: config, cacheSlots: ReplacementCache.minSlotCount)
         let out = ChunkBuffer(capacity: 64)
         bytes.withUnsafeBytes { window in
             replacer.write(Span(start: 0, end: bytes.count, type: type), of: window, into: out)

@@ -54,7 +54,7 @@ struct ReplacementCache: @unchecked Sendable {
     }
 
     /// An empty cache of `slotCount` slots (a power of two, clamped to the allowed range).
-    init(slotCount: Int = ReplacementCache.maxSlotCount) {
+    init(slotCount: Int) {
         let count = max(Self.minSlotCount, min(Self.maxSlotCount, slotCount))
         precondition(count & (count - 1) == 0, "slot count must be a power of two")
         memory = ReplacementCacheMemory(byteCount: count * Self.slotSize)

@@ -27,7 +27,7 @@ struct Replacer: Sendable {
     private static let redactedEncodedEmail: StaticString = "redacted%40anon.invalid"
 
     /// `cacheSlots`: the size of the pseudonym cache (`ReplacementCache.slotCount(forInput:)`).
-    init(plan: ActionPlan, config: TransformConfig, cacheSlots: Int = ReplacementCache.maxSlotCount) {
+    init(plan: ActionPlan, config: TransformConfig, cacheSlots: Int) {
         self.plan = plan
         self.config = config
         cache = plan.needsKey ? ReplacementCache(slotCount: cacheSlots) : nil
