@@ -58,6 +58,53 @@ static inline __attribute__((always_inline)) int may_name_user(const uint8_t *p,
     return !(ident == host + 2 && user == ident + 2 && p[host + 1] == '-' && p[ident + 1] == '-');
 }
 
+/// The first `length` (<= 8) bytes of `text` as a little-endian word: what an 8-byte load of
+/// memory holding them gives in its low bytes.
+static inline uint64_t text_word(const char *text, int length) {
+    uint64_t word = 0;
+    for (int k = length - 1; k >= 0; k--) word = (word << 8) | (uint8_t)text[k];
+    return word;
+}
+
+static inline uint64_t load_word(const uint8_t *p) {
+    uint64_t word;
+    memcpy(&word, p, sizeof word);
+    return word;
+}
+
+/// Whether the colon at `colon` may end a username key of JSON (`"user"`, `"login"`, `"owner"`,
+/// `"group"`, `"username"`): the key's bytes compared as words, without branches. A blank
+/// before the colon (`"user" :`) is left for the detector to decide.
+static inline __attribute__((always_inline)) uint64_t may_end_json_user_key(const uint8_t *p, size_t colon) {
+    if (colon < 10 || p[colon - 1] != '"') return 1;
+    uint64_t last = load_word(p + colon - 8), before = load_word(p + colon - 9);
+    return ((last >> 16) == text_word("\"user\"", 6)) | ((last >> 8) == text_word("\"login\"", 7))
+        | ((last >> 8) == text_word("\"owner\"", 7)) | ((last >> 8) == text_word("\"group\"", 7))
+        | (before == text_word("username", 8));
+}
+
+/// Whether the `=` at `equals` may end a username key of `key=value` (`user`, `ruser`, `login`,
+/// `logname`, `username`, `sasl_username`, in any case) or sudo's `TTY`: the last bytes before
+/// it, case-folded, compared as words. Folding with 0x20 maps only letters onto letters.
+static inline __attribute__((always_inline)) uint64_t may_end_user_key(const uint8_t *p, size_t equals) {
+    if (equals < 8) return 1;
+    uint64_t key = load_word(p + equals - 8) | 0x2020202020202020ull;
+    return ((key >> 32) == text_word("user", 4)) | ((key >> 24) == text_word("login", 5))
+        | ((key >> 8) == text_word("logname", 7)) | (key == text_word("username", 8)) | ((key >> 40) == text_word("tty", 3));
+}
+
+/// The candidates of `bits` (block at `base`) that `keep` lets through.
+static inline __attribute__((always_inline)) uint64_t filter_bits(const uint8_t *p, size_t base, uint64_t bits,
+                                                                   uint64_t (*keep)(const uint8_t *, size_t)) {
+    uint64_t kept = 0;
+    while (bits) {
+        unsigned b = low_bit(bits);
+        bits &= bits - 1;
+        kept |= keep(p, base + b) << b;
+    }
+    return kept;
+}
+
 /// Eight blocks' masks of one class, one 64-bit lane per block; the compiler maps the
 /// operators onto AVX-512, AVX2 or SSE2 registers, whichever the function's target has.
 typedef uint64_t Lanes __attribute__((vector_size(64), aligned(8)));
@@ -144,8 +191,12 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
     }
 
     // Combine, eight blocks at a time.
-    uint64_t blocksWithLines = 0, blocksWithCandidates = 0;
+    uint64_t blocksWithLines = 0, blocksWithCandidates = 0, blocksWithKeys = 0;
     const Lanes one = (Lanes){1, 1, 1, 1, 1, 1, 1, 1};
+    const Lanes weights = (Lanes){1, 2, 4, 8, 16, 32, 64, 128};
+    // `=` after a key's last letter, by block, before its key is compared.
+    uint64_t keyEquals[ANONLOG_BATCH_BLOCKS] __attribute__((aligned(64)));
+    memset(keyEquals, 0, sizeof keyEquals);
     for (size_t j = 0; j < count; j += 8) {
 #define CUR(c) (*(const Lanes *)&raw.row[c][j + 1])
 #define PREV(c) (*(const Lanes *)&raw.row[c][j])
@@ -192,10 +243,13 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             OUT(ANONLOG_IPV6) = colon & start & possible;
         }
         if (want & ANONLOG_WANT_SPECIAL) {
-            Lanes special = CUR(SPECIAL);
-            // key=value: only after the last letter of a username key (or of sudo's TTY).
-            if (want & ANONLOG_WANT_USERS) special |= CUR(EQUALS) & BEHIND(CUR(KEY_END), PREV(KEY_END), 1);
-            OUT(ANONLOG_SPECIAL) = special;
+            OUT(ANONLOG_SPECIAL) = CUR(SPECIAL);
+            // key=value: only after the last letter of a username key (or of sudo's TTY); the
+            // key itself is compared below, and the survivors join the special row.
+            if (want & ANONLOG_WANT_USERS) {
+                *(Lanes *)&keyEquals[j] = CUR(EQUALS) & BEHIND(CUR(KEY_END), PREV(KEY_END), 1);
+                blocksWithKeys |= __builtin_reduce_or((Lanes)(*(Lanes *)&keyEquals[j] != 0) & weights) << j;
+            }
         }
         if (want & ANONLOG_WANT_PERSONNUMMER) {
             // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'.
@@ -217,6 +271,7 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             Lanes keyOrBlank = CUR(KEY_END) | space | quote, prevKeyOrBlank = PREV(KEY_END) | prevSpace | prevQuote;
             OUT(ANONLOG_JSON_COLON) = CUR(COLON) & (BEHIND(space, prevSpace, 1)
                 | (BEHIND(quote, prevQuote, 1) & BEHIND(keyOrBlank, prevKeyOrBlank, 2)));
+            blocksWithKeys |= __builtin_reduce_or((Lanes)(OUT(ANONLOG_JSON_COLON) != 0) & weights) << j;
             Lanes r = CUR(R), prevR = PREV(R);
             Lanes x = CUR(HOME_LETTER), prevX = PREV(HOME_LETTER), esl = CUR(ESL), prevEsl = PREV(ESL);
             // "for NAME" ('o' is a home letter) and "user NAME" ('s', 'e' are in e/s/l).
@@ -230,8 +285,7 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             OUT(ANONLOG_HOME_SLASH) = CUR(SLASH) & BEHIND(esl, prevEsl, 1) & (homeOrMail | users);
         }
         if (want & ANONLOG_WANT_WORDS) OUT(ANONLOG_WORD) = alnum & ~BEHIND(alnum, prevAlnum, 1);
-        const Lanes weights = (Lanes){1, 2, 4, 8, 16, 32, 64, 128};
-        Lanes any = OUT(ANONLOG_IPV4) | OUT(ANONLOG_IPV6) | OUT(ANONLOG_JSON_COLON) | OUT(ANONLOG_SPECIAL)
+        Lanes any = OUT(ANONLOG_IPV4) | OUT(ANONLOG_IPV6) | OUT(ANONLOG_SPECIAL)
             | OUT(ANONLOG_PERSONNUMMER) | OUT(ANONLOG_AFTER_R) | OUT(ANONLOG_HOME_SLASH) | OUT(ANONLOG_WORD);
         blocksWithCandidates |= __builtin_reduce_or((Lanes)(any != 0) & weights) << j;
         if (want & ANONLOG_WANT_USERS) {
@@ -246,7 +300,21 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
 #undef OUT
     }
 
-    // What lanes cannot do cheaply: look at each line's first fields (blocks with lines only).
+    // What lanes cannot do cheaply. First the username keys before a JSON colon or a `=`:
+    // on an app log most colons and `=` that pass the letter test end other keys (`"logger":`,
+    // `timestamp=`), and rejecting them here, a few word compares each, saves the detectors a
+    // call and several mispredicted branches per key.
+    while (blocksWithKeys) {
+        size_t i = low_bit(blocksWithKeys);
+        blocksWithKeys &= blocksWithKeys - 1;
+        if (i >= count) break;
+        size_t base = (first + i) * 64;
+        uint64_t *json = &out[ANONLOG_JSON_COLON * ANONLOG_BATCH_BLOCKS + i];
+        *json = filter_bits(p, base, *json, may_end_json_user_key);
+        out[ANONLOG_SPECIAL * ANONLOG_BATCH_BLOCKS + i] |= filter_bits(p, base, keyEquals[i], may_end_user_key);
+        if (*json | out[ANONLOG_SPECIAL * ANONLOG_BATCH_BLOCKS + i]) blocksWithCandidates |= (uint64_t)1 << i;
+    }
+    // Then each line's first fields (blocks with lines only).
     while (blocksWithLines) {
         size_t i = low_bit(blocksWithLines);
         blocksWithLines &= blocksWithLines - 1;

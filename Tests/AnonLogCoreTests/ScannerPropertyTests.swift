@@ -76,4 +76,79 @@ import Testing
             #expect(missing.isEmpty && extra.isEmpty, "\(name) missed: \(missing.map(show)) extra: \(extra.map(show))")
         }
     }
+
+    /// Username contexts only: the keys of `key=value` and JSON (which the candidate stage
+    /// compares as words before any detector runs), `for NAME`, home directories and `~NAME`.
+    static let userConfig: DetectionConfig = {
+        var config = DetectionConfig(today: CalendarDay(year: 2026, month: 11, day: 26))
+        config.types = [.username]
+        return config
+    }()
+
+    static let userFragments: [String] = [
+        "\"user\":\"", "\"username\":\"", "\"login\": \"", "\"owner\":\"", "\"group\" : \"", "\"users\":\"",
+        "\"xuser\":\"", "\"logger\":\"", "\"User\":\"", "\"user\"", ":", " : ", "\"", "=", "user=", "USER=", "Login=",
+        "ruser=", "logname=<", "sasl_username=", "xsasl_username=", "Username=", "username=", "usernames=", " : TTY=",
+        "name=", "alice", "bob9", "x", " ", ",", "<", ">", "&", "{", "}", "_", "e", "r", "p", "for ", "/home/", "~", "Users/",
+    ]
+
+    /// Tries every username context detector at every byte it could apply to.
+    static func bruteForceUsers(_ bytes: [UInt8]) -> [Span] {
+        bytes.withUnsafeBufferPointer { buffer -> [Span] in
+            guard let p = buffer.baseAddress else { return [] }
+            let n = buffer.count
+            var spans: [Span] = []
+            UsernameDetector.lineStart(p, n, 0, config: userConfig, into: &spans)
+            for i in 0..<n {
+                switch p[i] {
+                case UInt8(ascii: "="): UsernameDetector.keyValue(p, n, equals: i, config: userConfig, into: &spans)
+                case UInt8(ascii: ":"): UsernameDetector.jsonKey(p, n, colon: i, config: userConfig, into: &spans)
+                case UInt8(ascii: " "): UsernameDetector.afterWord(p, n, space: i, config: userConfig, into: &spans)
+                case UInt8(ascii: "/"): UsernameDetector.path(p, n, slash: i, config: userConfig, into: &spans)
+                case UInt8(ascii: "~"): UsernameDetector.tilde(p, n, at: i, config: userConfig, into: &spans)
+                default: break
+                }
+            }
+            spans.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            var kept: [Span] = []
+            for span in spans where kept.last.map({ span.start >= $0.end }) ?? true { kept.append(span) }
+            return kept
+        }
+    }
+
+    @Test(arguments: 0..<200)
+    func usernameContextsEqualBruteForce(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
+        let bytes = generator.text(from: Self.userFragments, atLeast: Int.random(in: 1...3000, using: &generator))
+        let reference = Self.bruteForceUsers(bytes)
+        for name in ["avx512", "avx2", "sse2", "scalar"] {
+            guard let stage = anonlog_candidates_function_named(name) else { continue }
+            var scanner = Scanner(config: Self.userConfig)
+            let fast = bytes.withUnsafeBytes { raw -> [Span] in
+                scanner.scan(raw, startsLine: true, stage: stage)
+                return scanner.spans
+            }
+            let text = { (span: Span) in String(decoding: bytes[max(0, span.start - 16)..<span.end], as: UTF8.self).debugDescription }
+            #expect(fast == reference, "\(name) missed: \(reference.filter { !fast.contains($0) }.map(text)) extra: \(fast.filter { !reference.contains($0) }.map(text))")
+        }
+    }
+
+    /// The fragments make names in every context, so the test above compares something.
+    @Test func userFragmentsProduceNamesInEveryContext() {
+        var generator = SeededGenerator(seed: 7)
+        let bytes = generator.text(from: Self.userFragments, atLeast: 200_000)
+        let found = Self.bruteForceUsers(bytes)
+        var keys: Set<String> = []
+        for span in found {
+            let before = bytes[max(0, span.start - 12)..<span.start]
+            for key in ["\"user\"", "\"username\"", "\"login\"", "user=", "USER=", "sasl_username=", "logname=<", "TTY="] {
+                let k = Array(key.utf8)
+                if before.count >= k.count && Array(before.suffix(k.count + 2)).starts(with: k) || Array(before.suffix(k.count)) == k {
+                    keys.insert(key)
+                }
+            }
+        }
+        #expect(found.count > 500)
+        #expect(keys.count >= 5, "contexts seen: \(keys.sorted())")
+    }
 }

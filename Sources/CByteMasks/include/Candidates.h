@@ -21,8 +21,8 @@ enum {
     ANONLOG_LINE_START,   ///< a line's first byte, unless the line is surely not CLF or an anonymous one (`host - - [`)
     ANONLOG_IPV4,         ///< the first dot of three `d.d` dots, each 2-4 bytes after the one before
     ANONLOG_IPV6,         ///< a colon after 1-4 hex digits that follow a non-alphanumeric, non-`.:` byte, or the first colon of `::` after such a byte
-    ANONLOG_JSON_COLON,   ///< a colon after a blank, or after a quote after a username key's last letter
-    ANONLOG_SPECIAL,      ///< '@', '%', '~', and '=' after a username key's last letter
+    ANONLOG_JSON_COLON,   ///< a colon after a blank, or after a quoted username key (`"user":`, compared as words)
+    ANONLOG_SPECIAL,      ///< '@', '%', '~', and '=' after a username key or sudo's TTY (compared as words)
     ANONLOG_PERSONNUMMER, ///< a digit run of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+'
     ANONLOG_AFTER_R,      ///< a space after 'r' ("for NAME", "user NAME")
     ANONLOG_HOME_SLASH,   ///< a slash that may end "home", "mail" or "Users"
