@@ -110,8 +110,10 @@ public struct ChunkRewriter: Sendable {
         while index < spans.count {
             let span = spans[index]
             if span.start >= end { break }
-            // The cache slot of the match after next loads while these two are written.
-            if prefetching && index + 2 < spans.count { replacer.prefetch(spans[index + 2]) }
+            // The cache set of the match eight ahead loads while these are written: the lookups
+            // land on random lines of a cache far larger than L2, and two ahead left the
+            // rewrite waiting on them (A/B: 0.96x the time of pseudonymising with eight).
+            if prefetching && index + 8 < spans.count { replacer.prefetch(spans[index + 8]) }
             out.append(base + position, span.start - position)
             replacer.write(span, of: window, into: out)
             counts[span.type] += 1
