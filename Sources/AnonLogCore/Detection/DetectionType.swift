@@ -22,24 +22,15 @@ public struct TypeCounts: Sendable, Equatable {
     /// Creates all-zero counts.
     public init() {}
 
-    /// The count for `type`.
+    /// The count for `type`: indexed by its raw value (a switch here compiled to a jump table
+    /// that mispredicted on most matches of a mixed log, where the type changes at every one).
     public subscript(type: DetectionType) -> Int {
-        get {
-            switch type {
-            case .ipv4: return values.0
-            case .ipv6: return values.1
-            case .email: return values.2
-            case .username: return values.3
-            case .personnummer: return values.4
-            }
+        @inline(__always) get {
+            withUnsafeBytes(of: values) { $0.load(fromByteOffset: type.rawValue &* MemoryLayout<Int>.stride, as: Int.self) }
         }
-        set {
-            switch type {
-            case .ipv4: values.0 = newValue
-            case .ipv6: values.1 = newValue
-            case .email: values.2 = newValue
-            case .username: values.3 = newValue
-            case .personnummer: values.4 = newValue
+        @inline(__always) set {
+            withUnsafeMutableBytes(of: &values) {
+                $0.storeBytes(of: newValue, toByteOffset: type.rawValue &* MemoryLayout<Int>.stride, as: Int.self)
             }
         }
     }

@@ -84,23 +84,38 @@ struct Replacer: Sendable {
     // MARK: redact
 
     /// Fixed placeholders that keep the field's shape and are never detected again.
+    ///
+    /// Addresses and usernames get a fixed word chosen without a branch; only e-mail and
+    /// personnummer branch off. A `switch` over all five types compiled to a jump table that
+    /// mispredicted on two thirds of the matches of an app log, where the type changes at
+    /// nearly every match.
+    @inline(__always)
     private static func redact(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
-        switch type {
-        case .ipv4: out.appendWord(Self.redactedIPv4Word, length: 7)
-        case .ipv6: out.appendWord(Self.redactedIPv6Word, length: 2)
-        case .username: out.appendWord(Self.redactedUsernameWord, length: 1)
-        case .email: Self.append(Self.isEncodedEmail(p, count) ? Self.redactedEncodedEmail : Self.redactedEmail, to: out)
-        case .personnummer:
-            if count == 16 && p[0] == UInt8(ascii: "p") && p[3] == UInt8(ascii: "-") {
-                Self.append("000000-0000", to: out)   // a pnr-T token
-                return
-            }
-            // The number's own layout with every digit zero: an impossible date, never matched.
-            out.reserve(extra: count)
-            let destination = (out.base + out.count).assumingMemoryBound(to: UInt8.self)
-            for k in 0..<count { destination[k] = ByteClass.isDigit(p[k]) ? UInt8(ascii: "0") : p[k] }
-            out.count += count
+        if type == .email || type == .personnummer {
+            redactVariable(type, p, count, into: out)
+            return
         }
+        let ipv4 = type == .ipv4, ipv6 = type == .ipv6
+        out.appendWord(ipv4 ? Self.redactedIPv4Word : ipv6 ? Self.redactedIPv6Word : Self.redactedUsernameWord,
+                       length: ipv4 ? 7 : ipv6 ? 2 : 1)
+    }
+
+    /// The placeholders that depend on the match: an e-mail's `@` or `%40`, a personnummer's
+    /// layout.
+    private static func redactVariable(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
+        if type == .email {
+            Self.append(Self.isEncodedEmail(p, count) ? Self.redactedEncodedEmail : Self.redactedEmail, to: out)
+            return
+        }
+        if count == 16 && p[0] == UInt8(ascii: "p") && p[3] == UInt8(ascii: "-") {
+            Self.append("000000-0000", to: out)   // a pnr-T token
+            return
+        }
+        // The number's own layout with every digit zero: an impossible date, never matched.
+        out.reserve(extra: count)
+        let destination = (out.base + out.count).assumingMemoryBound(to: UInt8.self)
+        for k in 0..<count { destination[k] = ByteClass.isDigit(p[k]) ? UInt8(ascii: "0") : p[k] }
+        out.count += count
     }
 
     // MARK: truncate
