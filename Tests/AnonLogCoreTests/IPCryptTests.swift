@@ -197,6 +197,26 @@ import Testing
         }
     }
 
+    /// The prefix cache changes only the cost: addresses in a few networks, under two epochs'
+    /// keys that alternate, encrypt exactly as without it, and neighbours do hit.
+    @Test func pfxPrefixCacheGivesTheSameAddresses() {
+        var rng = SeededGenerator(seed: 6)
+        let ciphers = (0..<2).map { _ in IPCryptPfx(key: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
+        let networks = (0..<12).map { _ in randomAddress(&rng, ipv4: Bool.random(using: &rng)) }
+        var cache = PfxPrefixCache()
+        for _ in 0..<3000 {
+            // A network, then a random tail after one of the cached lengths or anywhere.
+            let network = networks.randomElement(using: &rng)!
+            let first = network.isIPv4Mapped ? 96 : 0
+            let shared = [first + 8, first + 16, first + 24, 32, 48, 64, Int.random(in: first...127, using: &rng)]
+                .filter { $0 >= first && $0 < 128 }.randomElement(using: &rng)!
+            let ip = flip(network, bit: shared, randomizingAfter: true, &rng)
+            let epoch = Int.random(in: 0...1, using: &rng)
+            #expect(ciphers[epoch].encrypt(ip, cache: &cache, generation: UInt32(epoch + 1)) == ciphers[epoch].encrypt(ip))
+        }
+        #expect(cache.hits > 1000)
+    }
+
     @Test func pfxRejectsBadKeys() async {
         // Equal halves would cancel in the PRF and leave every address unencrypted.
         await #expect(processExitsWith: .failure) {

@@ -13,6 +13,9 @@ struct Replacer: Sendable {
     /// Recent keyed replacements; generation numbers tell epochs apart. Only a plan with a
     /// keyed action has one (a scan or a redaction never looks anything up).
     private(set) var cache: ReplacementCache?
+    /// Keystream bits of networks seen before, for the addresses the cache misses; only when
+    /// an address type is pseudonymised (ipcrypt-pfx).
+    private var prefixes: PfxPrefixCache?
     private var generationByEpoch: [String: UInt32] = [:]
     private var currentGeneration: UInt32 = 1
     private var currentEpoch: String?
@@ -31,6 +34,7 @@ struct Replacer: Sendable {
         self.plan = plan
         self.config = config
         cache = plan.needsKey ? ReplacementCache(slotCount: cacheSlots) : nil
+        prefixes = plan[.ipv4] == .pseudonymize || plan[.ipv6] == .pseudonymize ? PfxPrefixCache() : nil
     }
 
     /// The cache's hits and misses since the last call.
@@ -150,7 +154,7 @@ struct Replacer: Sendable {
 
     // MARK: pseudonymize / encrypt
 
-    private func pseudonymize(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
+    private mutating func pseudonymize(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
                               into out: ChunkBuffer) {
         if type == .ipv4 || type == .ipv6 {
             encryptAddress(type, p, count, keys: keys, into: out)
@@ -194,8 +198,8 @@ struct Replacer: Sendable {
 
     /// ipcrypt-pfx (`pseudonymize`: same family, shared prefixes stay shared) or
     /// ipcrypt-deterministic (`encrypt`: written as IPv4 only when it lands in the mapped range).
-    private func encryptAddress(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
-                                into out: ChunkBuffer) {
+    private mutating func encryptAddress(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
+                                         into out: ChunkBuffer) {
         guard var address = type == .ipv4 ? IPText.parseIPv4(p, count) : IPText.parseIPv6(p, count) else {
             Self.redact(type, p, count, into: out)
             return
@@ -203,7 +207,7 @@ struct Replacer: Sendable {
         if plan[type] == .encrypt {
             keys.deterministic.encrypt(&address)
         } else {
-            keys.pfx.encrypt(&address)
+            address = keys.pfx.encrypt(address, cache: &prefixes!, generation: currentGeneration)
         }
         if type == .ipv4 && address.isIPv4Mapped {
             IPText.writeIPv4(address, into: out)

@@ -36,9 +36,16 @@ public struct IPCryptPfx: Sendable {
         address = encrypt(address)
     }
 
+    /// The encrypted address, with the keystream bits of a known network taken from `cache`
+    /// (entries of epoch `generation`; the same key must always come with the same generation).
+    func encrypt(_ address: IPAddress16, cache: inout PfxPrefixCache, generation: UInt32) -> IPAddress16 {
+        let mask = cache.keystream(address, cipher: self, generation: generation)
+        return IPAddress16(high: address.high ^ mask.high, low: address.low ^ mask.low)
+    }
+
     /// The PRF bits for prefix lengths `firstBit..<128`, each at the bit it encrypts.
     @inline(__always)
-    private func keystream(_ address: IPAddress16, firstBit: UInt32) -> IPAddress16 {
+    func keystream(_ address: IPAddress16, firstBit: UInt32) -> IPAddress16 {
         // The prefix loop lives in C next to the AES calls, so the 32 or 128 padded prefixes
         // are built in registers, never stored as blocks (measured: building the blocks in
         // Swift and passing a buffer added about 40% to the AES time).
