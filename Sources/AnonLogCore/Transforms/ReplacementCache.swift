@@ -167,8 +167,8 @@ struct ReplacementCache: @unchecked Sendable {
         // hits all go to one way is only ever read.
         let victim = set + Self.victimOffset
         if victim.load(as: UInt8.self) == UInt8(way) { victim.storeBytes(of: UInt8(1 - way), as: UInt8.self) }
-        let value = set + Self.valueOffset + 64 * way
-        out.append(value, Int((set + 64 * way).load(as: Meta.self).valueLength))
+        // The value's line is 64 readable bytes: copied whole, counted to its length.
+        out.appendPadded64(set + Self.valueOffset + 64 * way, length: Int((set + 64 * way).load(as: Meta.self).valueLength))
         return true
     }
 
