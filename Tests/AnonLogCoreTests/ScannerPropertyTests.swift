@@ -11,6 +11,19 @@ import Testing
         return config
     }()
 
+    /// What the scanner finds in `bytes` with each candidate stage this CPU can run, so that a
+    /// machine picking another one (CI without AVX-512, say) runs tested code.
+    static func spansOfEveryStage(_ bytes: [UInt8], config: DetectionConfig) -> [(String, [Span])] {
+        ["avx512", "avx2", "sse2", "scalar"].compactMap { name in
+            guard let stage = anonlog_candidates_function_named(name) else { return nil }
+            var scanner = Scanner(config: config)
+            return (name, bytes.withUnsafeBytes { raw -> [Span] in
+                scanner.scan(raw, startsLine: true, stage: stage)
+                return scanner.spans
+            })
+        }
+    }
+
     /// Tries every detector at every position; no masks, no candidate filters, no skipping.
     static func bruteForce(_ bytes: [UInt8]) -> [Span] {
         bytes.withUnsafeBufferPointer { buffer -> [Span] in
@@ -63,15 +76,7 @@ import Testing
             let from = max(0, span.start - 12), to = min(bytes.count, span.end + 12)
             return "\(span.type) \(String(decoding: bytes[span.start..<span.end], as: UTF8.self).debugDescription) in \(String(decoding: bytes[from..<to], as: UTF8.self).debugDescription)"
         }
-        // Every candidate stage this CPU can run, so that a machine picking another one (CI
-        // without AVX-512, say) runs tested code.
-        for name in ["avx512", "avx2", "sse2", "scalar"] {
-            guard let stage = anonlog_candidates_function_named(name) else { continue }
-            var scanner = Scanner(config: Self.config)
-            let fast = bytes.withUnsafeBytes { raw -> [Span] in
-                scanner.scan(raw, startsLine: true, stage: stage)
-                return scanner.spans
-            }
+        for (name, fast) in Self.spansOfEveryStage(bytes, config: Self.config) {
             let missing = reference.filter { !fast.contains($0) }, extra = fast.filter { !reference.contains($0) }
             #expect(missing.isEmpty && extra.isEmpty, "\(name) missed: \(missing.map(show)) extra: \(extra.map(show))")
         }
@@ -121,13 +126,7 @@ import Testing
         var generator = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
         let bytes = generator.text(from: Self.userFragments, atLeast: Int.random(in: 1...3000, using: &generator))
         let reference = Self.bruteForceUsers(bytes)
-        for name in ["avx512", "avx2", "sse2", "scalar"] {
-            guard let stage = anonlog_candidates_function_named(name) else { continue }
-            var scanner = Scanner(config: Self.userConfig)
-            let fast = bytes.withUnsafeBytes { raw -> [Span] in
-                scanner.scan(raw, startsLine: true, stage: stage)
-                return scanner.spans
-            }
+        for (name, fast) in Self.spansOfEveryStage(bytes, config: Self.userConfig) {
             let text = { (span: Span) in String(decoding: bytes[max(0, span.start - 16)..<span.end], as: UTF8.self).debugDescription }
             #expect(fast == reference, "\(name) missed: \(reference.filter { !fast.contains($0) }.map(text)) extra: \(fast.filter { !reference.contains($0) }.map(text))")
         }
