@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes what each match becomes under its action; one per worker (its key material, caches
 /// and scratch space are never shared).
 struct Replacer: Sendable {
@@ -121,8 +127,23 @@ struct Replacer: Sendable {
         }
         // The number's own layout with every digit zero: an impossible date, never matched.
         out.reserve(extra: count)
-        let destination = (out.base + out.count).assumingMemoryBound(to: UInt8.self)
-        for k in 0..<count { destination[k] = ByteClass.isDigit(p[k]) ? UInt8(ascii: "0") : p[k] }
+        let destination = out.base + out.count
+        if count >= 8 {
+            // Two overlapping words (10-13 bytes of digits, `-` and `+`): a digit is the only
+            // one of those bytes with bit 4 set, and becomes '0'.
+            @inline(__always) func zeroed(_ word: UInt64) -> UInt64 {
+                let digits = ((word >> 4) & 0x0101_0101_0101_0101) &* 0xFF
+                return (word & ~digits) | (0x3030_3030_3030_3030 & digits)
+            }
+            let source = UnsafeRawPointer(p)
+            let head = zeroed(source.loadUnaligned(as: UInt64.self))
+            let tail = zeroed(source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            destination.storeBytes(of: head, as: UInt64.self)
+            destination.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        } else {
+            let bytes = destination.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<count { bytes[k] = ByteClass.isDigit(p[k]) ? UInt8(ascii: "0") : p[k] }
+        }
         out.count += count
     }
 
@@ -272,8 +293,7 @@ struct Replacer: Sendable {
     // MARK: helpers
 
     private static func isEncodedEmail(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        for k in 0..<count where p[k] == UInt8(ascii: "@") { return false }
-        return true
+        memchr(p, Int32(UInt8(ascii: "@")), count) == nil
     }
 
     /// Offset of the `@` (or of `%40`).
