@@ -66,6 +66,7 @@ static inline uint64_t text_word(const char *text, int length) {
     return word;
 }
 
+/// The 8 bytes at `p`, unaligned, in memory order (little-endian).
 static inline uint64_t load_word(const uint8_t *p) {
     uint64_t word;
     memcpy(&word, p, sizeof word);
@@ -73,8 +74,9 @@ static inline uint64_t load_word(const uint8_t *p) {
 }
 
 /// Whether the colon at `colon` may end a username key of JSON (`"user"`, `"login"`, `"owner"`,
-/// `"group"`, `"username"`): the key's bytes compared as words, without branches. A blank
-/// before the colon (`"user" :`) is left for the detector to decide.
+/// `"group"`, `"username"`): the key's bytes compared as words, one branch-free verdict. A
+/// blank before the colon (`"user" :`), or a colon too near the window's start for the loads,
+/// is left for the detector to decide.
 static inline __attribute__((always_inline)) uint64_t may_end_json_user_key(const uint8_t *p, size_t colon) {
     if (colon < 10 || p[colon - 1] != '"') return 1;
     uint64_t last = load_word(p + colon - 8), before = load_word(p + colon - 9);

@@ -159,4 +159,12 @@ import Testing
         try Self.check("x ::ffff:10.0.0.1 y", ["ipv6:::ffff:10.0.0.1"])
         try Self.check("192.0.2.1 - anna@example.se [26/Nov/2026:11:37:17 +0100] \"GET /\"", ["ipv4:192.0.2.1", "email:anna@example.se"])
     }
+
+    /// Per-type counts are indexed by raw value: one counter per type, each its own.
+    @Test func typeCountsHaveOneCounterPerType() {
+        #expect(MemoryLayout.size(ofValue: TypeCounts().values) == DetectionType.allCases.count * MemoryLayout<Int>.stride)
+        var counts = TypeCounts()
+        for (k, type) in DetectionType.allCases.enumerated() { counts[type] += k + 1 }
+        for (k, type) in DetectionType.allCases.enumerated() { #expect(counts[type] == k + 1) }
+    }
 }

@@ -203,7 +203,9 @@ import Testing
         var rng = SeededGenerator(seed: 6)
         let ciphers = (0..<2).map { _ in IPCryptPfx(key: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
         let networks = (0..<12).map { _ in randomAddress(&rng, ipv4: Bool.random(using: &rng)) }
-        var cache = PfxPrefixCache()
+        // The default size, and a single entry that every prefix and epoch shares (there only
+        // the entry's prefix, length and generation tell them apart).
+        var cache = PfxPrefixCache(), tiny = PfxPrefixCache(entryCount: 1)
         for _ in 0..<3000 {
             // A network, then a random tail after one of the cached lengths or anywhere.
             let network = networks.randomElement(using: &rng)!
@@ -213,8 +215,10 @@ import Testing
             let ip = flip(network, bit: shared, randomizingAfter: true, &rng)
             let epoch = Int.random(in: 0...1, using: &rng)
             #expect(ciphers[epoch].encrypt(ip, cache: &cache, generation: UInt32(epoch + 1)) == ciphers[epoch].encrypt(ip))
+            #expect(ciphers[epoch].encrypt(ip, cache: &tiny, generation: UInt32(epoch + 1)) == ciphers[epoch].encrypt(ip))
         }
         #expect(cache.hits > 1000)
+        #expect(tiny.hits > 20)
     }
 
     @Test func pfxRejectsBadKeys() async {

@@ -88,6 +88,73 @@ import Testing
         return (out.bytes, result.cacheHits, result.cacheMisses)
     }
 
+    /// `ReplacementCache.store` then `lookup` of `key` (type IPv4) in `generation`; the value is
+    /// the key with a `v-` prefix. Returns what a lookup gives, or nil on a miss.
+    static func cached(_ cache: inout ReplacementCache, _ key: String, generation: UInt32) -> String? {
+        let bytes = Array(key.utf8), out = ChunkBuffer(capacity: 256)
+        return bytes.withUnsafeBufferPointer { p -> String? in
+            let hint = ReplacementCache.hint(p.baseAddress!, p.count, .ipv4)
+            guard cache.lookup(p.baseAddress!, p.count, type: .ipv4, generation: generation, hint: hint, into: out) else { return nil }
+            return String(decoding: out.bytes, as: UTF8.self)
+        }
+    }
+
+    static func store(_ cache: inout ReplacementCache, _ key: String, generation: UInt32) {
+        let bytes = Array(key.utf8), value = Array(("v-" + key).utf8)
+        bytes.withUnsafeBufferPointer { p in
+            value.withUnsafeBytes { v in
+                cache.store(p.baseAddress!, p.count, type: .ipv4, generation: generation,
+                            hint: ReplacementCache.hint(p.baseAddress!, p.count, .ipv4), replacement: v)
+            }
+        }
+    }
+
+    /// Keys that differ only in their last bytes (one /24 of clients) spread over the sets:
+    /// all 256 fit a 4,096-slot cache at once.
+    @Test func neighbouringKeysDoNotShareSets() {
+        var cache = ReplacementCache(slotCount: ReplacementCache.minSlotCount)
+        let keys = (0..<256).map { "192.168.10.\($0)" }
+        for key in keys { Self.store(&cache, key, generation: 1) }
+        let found = keys.filter { Self.cached(&cache, $0, generation: 1) == "v-" + $0 }
+        #expect(found.count >= 250)
+    }
+
+    /// Two ways per set, the less recently used one replaced, and an entry of another epoch
+    /// replaced before a live one of this epoch.
+    @Test func aSetHoldsTwoAndEvictsTheOlderOrAnotherEpochs() {
+        // Three keys of one set (the set index is the hash's low bits; 2,048 sets).
+        let sets = ReplacementCache.minSlotCount / 2
+        func set(_ key: String) -> UInt32 {
+            Array(key.utf8).withUnsafeBufferPointer { ReplacementCache.hint($0.baseAddress!, $0.count, .ipv4) } & UInt32(sets - 1)
+        }
+        let target = set("10.0.0.0")
+        let same = (0..<65_536).lazy.map { "10.0.\($0 >> 8).\($0 & 255)" }.filter { set($0) == target }.prefix(3)
+        let (a, b, c) = (same[same.startIndex], same[same.index(after: same.startIndex)], same[same.index(same.startIndex, offsetBy: 2)])
+
+        var cache = ReplacementCache(slotCount: ReplacementCache.minSlotCount)
+        Self.store(&cache, a, generation: 1)
+        Self.store(&cache, b, generation: 1)
+        #expect(Self.cached(&cache, a, generation: 1) == "v-" + a)   // both ways hold; a is now the newer
+        #expect(Self.cached(&cache, b, generation: 1) == "v-" + b)   // and now b
+        #expect(Self.cached(&cache, a, generation: 1) == "v-" + a)   // b is the victim
+        Self.store(&cache, c, generation: 1)
+        #expect(Self.cached(&cache, b, generation: 1) == nil)
+        #expect(Self.cached(&cache, a, generation: 1) == "v-" + a)
+        #expect(Self.cached(&cache, c, generation: 1) == "v-" + c)
+        #expect(Self.cached(&cache, a, generation: 2) == nil)        // another epoch's entry is not a hit
+
+        // a (epoch 2) in way 0, b (epoch 1) in way 1; the victim is a, yet c (epoch 2)
+        // replaces b, the other epoch's entry.
+        var epochs = ReplacementCache(slotCount: ReplacementCache.minSlotCount)
+        Self.store(&epochs, a, generation: 2)
+        Self.store(&epochs, b, generation: 1)
+        #expect(Self.cached(&epochs, b, generation: 1) == "v-" + b)
+        Self.store(&epochs, c, generation: 2)
+        #expect(Self.cached(&epochs, a, generation: 2) == "v-" + a)
+        #expect(Self.cached(&epochs, c, generation: 2) == "v-" + c)
+        #expect(Self.cached(&epochs, b, generation: 1) == nil)
+    }
+
     @Test func theCacheSizeFollowsTheInputAndNeverChangesTheOutput() {
         #expect(ReplacementCache.slotCount(forInput: nil) == ReplacementCache.maxSlotCount)
         #expect(ReplacementCache.slotCount(forInput: 0) == ReplacementCache.minSlotCount)

@@ -90,11 +90,14 @@ import Testing
         return config
     }()
 
+    /// Username contexts, near misses (`"users"`, `"logger"`, `usernames=`, `"User"`) and
+    /// the bytes around them, joined at random by the tests below.
     static let userFragments: [String] = [
-        "\"user\":\"", "\"username\":\"", "\"login\": \"", "\"owner\":\"", "\"group\" : \"", "\"users\":\"",
-        "\"xuser\":\"", "\"logger\":\"", "\"User\":\"", "\"user\"", ":", " : ", "\"", "=", "user=", "USER=", "Login=",
-        "ruser=", "logname=<", "sasl_username=", "xsasl_username=", "Username=", "username=", "usernames=", " : TTY=",
-        "name=", "alice", "bob9", "x", " ", ",", "<", ">", "&", "{", "}", "_", "e", "r", "p", "for ", "/home/", "~", "Users/",
+        "\"user\":\"", "\"username\":\"", "\"login\": \"", "\"login\":\"", "\"owner\":\"", "\"group\" : \"",
+        "\"group\":\"", "\"users\":\"", "\"xuser\":\"", "\"logger\":\"", "\"User\":\"", "\"user\"", ":", " : ", "\"",
+        "=", "user=", "USER=", "Login=", "ruser=", "logname=<", "sasl_username=", "xsasl_username=", "Username=",
+        "username=", "usernames=", " : TTY=", "name=", "alice", "bob9", "x", " ", ",", "<", ">", "&", "{", "}", "_",
+        "e", "r", "p", " for ", " from ", "/home/", "/~", "/Users/",
     ]
 
     /// Tries every username context detector at every byte it could apply to.
@@ -132,22 +135,24 @@ import Testing
         }
     }
 
-    /// The fragments make names in every context, so the test above compares something.
+    /// The fragments make names in every context, so the test above compares something: each
+    /// context below is found right before (or, for sudo's `NAME : TTY=`, right after) a name.
     @Test func userFragmentsProduceNamesInEveryContext() {
         var generator = SeededGenerator(seed: 7)
         let bytes = generator.text(from: Self.userFragments, atLeast: 200_000)
         let found = Self.bruteForceUsers(bytes)
-        var keys: Set<String> = []
+        let before = ["\"user\":\"", "\"username\":\"", "\"login\":\"", "\"login\": \"", "\"owner\":\"", "\"group\":\"",
+                      "\"group\" : \"", "user=", "USER=", "Login=", "ruser=", "logname=<", "sasl_username=", "username=",
+                      "Username=", " for ", "/home/", "/~", "/Users/"]
+        var seen: Set<String> = []
         for span in found {
-            let before = bytes[max(0, span.start - 12)..<span.start]
-            for key in ["\"user\"", "\"username\"", "\"login\"", "user=", "USER=", "sasl_username=", "logname=<", "TTY="] {
-                let k = Array(key.utf8)
-                if before.count >= k.count && Array(before.suffix(k.count + 2)).starts(with: k) || Array(before.suffix(k.count)) == k {
-                    keys.insert(key)
-                }
+            let head = Array(bytes[max(0, span.start - 16)..<span.start]), tail = Array(bytes[span.end..<min(bytes.count, span.end + 8)])
+            for context in before where head.count >= context.utf8.count && Array(head.suffix(context.utf8.count)) == Array(context.utf8) {
+                seen.insert(context)
             }
+            if tail.starts(with: Array(" : TTY=".utf8)) { seen.insert(" : TTY=") }
         }
-        #expect(found.count > 500)
-        #expect(keys.count >= 5, "contexts seen: \(keys.sorted())")
+        #expect(seen == Set(before + [" : TTY="]), "missing: \(Set(before + [" : TTY="]).subtracting(seen).sorted())")
+        #expect(found.count > 1000)
     }
 }

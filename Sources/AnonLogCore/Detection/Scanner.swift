@@ -19,7 +19,7 @@ public struct Scanner: Sendable {
     /// What to look for.
     public let config: DetectionConfig
 
-    /// Whether each span gets its pseudonym cache slot (`Span.cacheSlot`), computed while its
+    /// Whether each span gets its pseudonym cache hash (`Span.cacheSlot`), computed while its
     /// bytes are still in cache; set when the spans will be pseudonymised.
     var computesCacheSlots = false
 
@@ -86,7 +86,7 @@ public struct Scanner: Sendable {
         normalise()
     }
 
-    /// Gives the spans from `first` on their cache slot, hashing bytes the block's
+    /// Gives the spans from `first` on their cache hash, from bytes the block's
     /// verification has just read (later, in the rewrite, they are often out of cache).
     private mutating func computeCacheSlots(_ p: UnsafePointer<UInt8>, from first: Int) {
         for k in first..<spans.count {

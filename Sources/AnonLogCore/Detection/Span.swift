@@ -6,9 +6,9 @@ public struct Span: Sendable, Equatable {
     public var end: Int
     /// What was found.
     public var type: DetectionType
-    /// The pseudonym cache slot of the span's bytes, with `ReplacementCache.hintValid` set,
-    /// when the scanner computed it while the bytes were in cache; 0 otherwise. Not part of
-    /// the span's identity.
+    /// The pseudonym cache hash of the span's bytes (its low bits pick the cache set), with
+    /// `ReplacementCache.hintValid` set, when the scanner computed it while the bytes were in
+    /// cache; 0 otherwise. Not part of the span's identity.
     var cacheSlot: UInt32 = 0
 
     /// Creates a span covering `start..<end`.

@@ -40,12 +40,12 @@ struct ReplacementCache: @unchecked Sendable {
     private static let setSize = 256
     /// Offset of way `w`'s meta and key in a set: `64 * w`; of its value: `valueOffset + 64 * w`.
     private static let valueOffset = 128
-    /// Keeps `slots` alive; never touched on the hot path.
+    /// Keeps `sets` alive; never touched on the hot path.
     private let memory: ReplacementCacheMemory
     /// Set count minus one: a hash's low bits pick the set.
     private let indexMask: Int
     /// The sets, 64-byte aligned.
-    private let slots: UnsafeMutableRawPointer
+    private let sets: UnsafeMutableRawPointer
     /// Lookups that found their replacement.
     private(set) var hits = 0
     /// Lookups that had to compute it.
@@ -63,14 +63,14 @@ struct ReplacementCache: @unchecked Sendable {
     }
 
     /// Offset of `Meta.victim` in a set.
-    private static let victimOffset = 3
+    private static let victimOffset = MemoryLayout<Meta>.offset(of: \Meta.victim)!
 
     /// An empty cache of `slotCount` slots (a power of two, clamped to the allowed range).
     init(slotCount: Int) {
         let count = max(Self.minSlotCount, min(Self.maxSlotCount, slotCount))
         precondition(count & (count - 1) == 0, "slot count must be a power of two")
         memory = ReplacementCacheMemory(byteCount: count / 2 * Self.setSize)
-        slots = memory.slots
+        sets = memory.slots
         indexMask = count / 2 - 1
     }
 
@@ -84,7 +84,7 @@ struct ReplacementCache: @unchecked Sendable {
         return count
     }
 
-    /// The bit of a `Span.cacheSlot` that says it holds a slot index.
+    /// The bit of a `Span.cacheSlot` that says it holds hash bits (the set index is their low bits).
     static let hintValid: UInt32 = 1 << 31
 
     /// The slot hint for `p[0..<count]` of `type`: its hash's low 31 bits with `hintValid`
@@ -97,7 +97,7 @@ struct ReplacementCache: @unchecked Sendable {
     /// The set of a key: from its hint when the scanner computed one.
     @inline(__always)
     private func set(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType, hint: UInt32) -> UnsafeMutableRawPointer {
-        slots + ((hint & Self.hintValid != 0 ? Int(hint) : Self.hash(p, count, type)) & indexMask) * Self.setSize
+        sets + ((hint & Self.hintValid != 0 ? Int(hint) : Self.hash(p, count, type)) & indexMask) * Self.setSize
     }
 
     /// Starts loading the set of a hint, so that its `lookup` a little later finds it in
@@ -107,7 +107,7 @@ struct ReplacementCache: @unchecked Sendable {
     @inline(__always)
     func prefetch(hint: UInt32) {
         guard hint & Self.hintValid != 0 else { return }
-        let set = slots + (Int(hint) & indexMask) * Self.setSize
+        let set = sets + (Int(hint) & indexMask) * Self.setSize
         anonlog_prefetch(set)
         anonlog_prefetch(set + Self.valueOffset)
     }
@@ -136,7 +136,12 @@ struct ReplacementCache: @unchecked Sendable {
         } else if count > 0 {
             mix(UInt64(p[0]) | UInt64(p[count / 2]) << 8 | UInt64(p[count - 1]) << 16)
         }
-        h ^= h >> 32
+        // Finish with a full avalanche (MurmurHash3's fmix64): the set index is the low bits,
+        // and without it the key's last two bytes reached only a few of them, so the clients
+        // of one /24 (or user01...user99) shared a handful of sets and evicted each other.
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
         return Int(truncatingIfNeeded: h)
     }
 
@@ -191,18 +196,18 @@ struct ReplacementCache: @unchecked Sendable {
         return difference == 0
     }
 
-    /// Remembers that `p[0..<count]` became `replacement`, in its set's empty or stale way if
-    /// it has one, else in the victim way.
+    /// Remembers that `p[0..<count]` became `replacement`, in its set's empty slot if it has
+    /// one, else in a slot of another epoch, else in the victim (the less recently used).
     @inline(__always)
     func store(_ p: UnsafePointer<UInt8>, _ count: Int, type: DetectionType, generation: UInt32, hint: UInt32,
                replacement: UnsafeRawBufferPointer) {
         guard count <= Self.maxLength, replacement.count <= Self.maxLength, let source = replacement.baseAddress else { return }
         let set = set(p, count, type, hint: hint)
-        let first = set.load(as: Meta.self)
+        let first = set.load(as: Meta.self), second = (set + 64).load(as: Meta.self)
         let way: Int
-        if first.generation != generation {
+        if first.generation == 0 || (second.generation != 0 && first.generation != generation) {
             way = 0
-        } else if (set + 64).load(as: Meta.self).generation != generation {
+        } else if second.generation == 0 || second.generation != generation {
             way = 1
         } else {
             way = Int(first.victim & 1)

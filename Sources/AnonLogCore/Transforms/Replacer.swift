@@ -89,7 +89,7 @@ struct Replacer: Sendable {
         }
     }
 
-    /// Starts loading the cache slot `span` will look up, when the scanner gave its hint.
+    /// Starts loading the cache set `span` will look up, when the scanner gave its hint.
     @inline(__always)
     func prefetch(_ span: Span) {
         cache?.prefetch(hint: span.cacheSlot)

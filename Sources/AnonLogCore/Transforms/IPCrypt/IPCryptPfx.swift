@@ -37,7 +37,7 @@ public struct IPCryptPfx: Sendable {
     }
 
     /// The encrypted address, with the keystream bits of a known network taken from `cache`
-    /// (entries of epoch `generation`; the same key must always come with the same generation).
+    /// (entries of epoch `generation`: one generation must never be used with two keys).
     func encrypt(_ address: IPAddress16, cache: inout PfxPrefixCache, generation: UInt32) -> IPAddress16 {
         let mask = cache.keystream(address, cipher: self, generation: generation)
         return IPAddress16(high: address.high ^ mask.high, low: address.low ^ mask.low)

@@ -23,19 +23,25 @@ struct PfxPrefixCache: @unchecked Sendable {
         var length: UInt32
         /// The epoch generation (`Replacer`); 0: empty.
         var generation: UInt32
+        /// Pads an entry to 32 bytes, two per cache line.
         var unused: UInt64 = 0
     }
 
-    private static let entryCount = 1 << 12
+    /// Keeps `entries` alive; never touched on the hot path.
     private let memory: ReplacementCacheMemory
+    /// The table, direct-mapped.
     private let entries: UnsafeMutablePointer<Entry>
+    /// Entry count minus one (a power of two minus one).
+    private let indexMask: Int
     /// Lookups that found a prefix (tests check that neighbours hit).
     private(set) var hits = 0
 
-    /// An empty cache.
-    init() {
-        memory = ReplacementCacheMemory(byteCount: Self.entryCount * MemoryLayout<Entry>.stride)
-        entries = memory.slots.bindMemory(to: Entry.self, capacity: Self.entryCount)
+    /// An empty cache of `entryCount` entries (a power of two; tests use tiny ones).
+    init(entryCount: Int = 1 << 12) {
+        precondition(entryCount > 0 && entryCount & (entryCount - 1) == 0, "entry count must be a power of two")
+        memory = ReplacementCacheMemory(byteCount: entryCount * MemoryLayout<Entry>.stride)
+        entries = memory.slots.bindMemory(to: Entry.self, capacity: entryCount)
+        indexMask = entryCount - 1
     }
 
     /// The prefix lengths remembered for an address, longest first, as keystream positions:
@@ -51,11 +57,17 @@ struct PfxPrefixCache: @unchecked Sendable {
         length > 64 ? value.low & ~(UInt64.max >> (length - 64)) : value.high & ~(UInt64.max >> length)
     }
 
+    /// The entry for a prefix of `length` bits in `generation`: a full avalanche of all three,
+    /// so IPv6 prefixes (in a word's high bits) and nearby generations spread like the rest.
     @inline(__always)
     private func slot(_ prefix: UInt64, _ length: Int, _ generation: UInt32) -> UnsafeMutablePointer<Entry> {
-        var h = (prefix ^ UInt64(length) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(generation) << 40) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
-        return entries + Int(truncatingIfNeeded: h & UInt64(Self.entryCount - 1))
+        var h = prefix ^ UInt64(length) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(generation) &* 0xC2B2_AE3D_27D4_EB4F
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return entries + Int(truncatingIfNeeded: h) & indexMask
     }
 
     /// The keystream of `address` under `cipher`: the remembered bits of its longest known
