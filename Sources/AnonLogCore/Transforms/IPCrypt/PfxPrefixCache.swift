@@ -76,21 +76,23 @@ struct PfxPrefixCache: @unchecked Sendable {
         let mapped = address.isIPv4Mapped
         let first = mapped ? 96 : 0
         let (l0, l1, l2) = Self.lengths(mapped: mapped)
-        // A tuple walked by index, not an array literal (which may allocate).
+        // Each length's prefix and entry, worked out once (a tuple walked by index: an array
+        // literal may allocate). The three lines load together: one wait instead of up to three
+        // in a row, since beside the pseudonym cache's misses this table does not stay in L2.
         @inline(__always) func length(_ k: Int) -> Int { k == 0 ? l0 : k == 1 ? l1 : l2 }
-        // The three entries' lines load together (one wait instead of up to three in a row:
-        // beside the pseudonym cache's misses this table does not stay in L2).
-        for k in 0..<3 { anonlog_prefetch(slot(Self.word(address, below: length(k)), length(k), generation)) }
+        let prefixes = (Self.word(address, below: l0), Self.word(address, below: l1), Self.word(address, below: l2))
+        @inline(__always) func prefix(_ k: Int) -> UInt64 { k == 0 ? prefixes.0 : k == 1 ? prefixes.1 : prefixes.2 }
+        let slots = (slot(prefixes.0, l0, generation), slot(prefixes.1, l1, generation), slot(prefixes.2, l2, generation))
+        @inline(__always) func entry(_ k: Int) -> UnsafeMutablePointer<Entry> { k == 0 ? slots.0 : k == 1 ? slots.1 : slots.2 }
+        for k in 0..<3 { anonlog_prefetch(entry(k)) }
         // Longest first: the first hit gives the most bits.
         var known: UInt64 = 0
         var from = first
         for k in 0..<3 {
-            let length = length(k)
-            let prefix = Self.word(address, below: length)
-            let entry = slot(prefix, length, generation).pointee
-            if entry.generation == generation && entry.length == UInt32(length) && entry.prefix == prefix {
-                known = entry.keystream
-                from = length
+            let found = entry(k).pointee
+            if found.generation == generation && found.length == UInt32(length(k)) && found.prefix == prefix(k) {
+                known = found.keystream
+                from = length(k)
                 hits += 1
                 break
             }
@@ -99,10 +101,8 @@ struct PfxPrefixCache: @unchecked Sendable {
         // Every remembered length lies in one word, the one `known` belongs to.
         if mapped { stream.low |= known } else { stream.high |= known }
         for k in 0..<3 where length(k) > from {
-            let length = length(k)
-            let prefix = Self.word(address, below: length)
-            slot(prefix, length, generation).pointee = Entry(prefix: prefix, keystream: Self.word(stream, below: length),
-                                                             length: UInt32(length), generation: generation)
+            entry(k).pointee = Entry(prefix: prefix(k), keystream: Self.word(stream, below: length(k)),
+                                     length: UInt32(length(k)), generation: generation)
         }
         return stream
     }
