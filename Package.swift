@@ -16,7 +16,7 @@ let package = Package(
         // Core: all logic, one module so the hot path specialises.
         .target(
             name: "AnonLogCore",
-            dependencies: ["CZlib", "CLZMA", "CByteMasks", "CAES", "CSHA256", "CMapGuard", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CLZMA", "CByteMasks", "CAES", "CSHA256", "CMapGuard", "CFileSystem", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Executable: a thin swift-argument-parser front.
         .executableTarget(
@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "CSHA256"),
         // C: the SIGBUS handler that names a mapped input file truncated under us.
         .target(name: "CMapGuard"),
+        // C: the Linux file calls Glibc's module leaves out (xattrs, O_PATH, statfs).
+        .target(name: "CFileSystem"),
         // C: AES-128 block encryption for ipcrypt, AES-NI with a portable fallback.
         .target(name: "CAES"),
         // C shims: system libraries (zlib1g-dev, liblzma-dev).
@@ -44,7 +46,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["anonlog"]
+            dependencies: ["anonlog", "hostile-racer", "CFileSystem"]
         ),
+        // Test helper: the attacker of the hostile-filesystem tests (inotify + renameat2, as nobody).
+        .executableTarget(name: "hostile-racer", path: "Tests/HostileRacer"),
     ]
 )

@@ -1,6 +1,6 @@
 // MapGuard.h: a fixed table of registered ranges, read by the SIGBUS handler.
 //
-// The handler may only call async-signal-safe functions (write, unlink, _exit), so every
+// The handler may only call async-signal-safe functions (write, unlinkat, _exit), so every
 // message and path is copied into the table when it is registered. Slots are claimed with an
 // atomic compare-and-swap: scans of several files map and unmap from several threads at once.
 #define _GNU_SOURCE
@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 enum { SLOTS = 64, TEXT = 1024 };
@@ -19,8 +20,9 @@ enum { FREE, CLAIMED, READY };
 typedef struct {
     _Atomic int state;
     uintptr_t start, end;
-    char text[TEXT];   // the message for a mapping, the path for a temp file
+    char text[TEXT];   // the message for a mapping, the name for a temp file
     size_t length;
+    int directory;     // a temp file's held directory descriptor
 } Slot;
 
 static Slot mappings[SLOTS];
@@ -47,7 +49,7 @@ static void on_sigbus(int signal, siginfo_t *info, void *context) {
     ssize_t ignored = write(STDERR_FILENO, hit->text, hit->length);
     (void)ignored;
     for (int i = 0; i < SLOTS; i++) {
-        if (atomic_load(&temps[i].state) == READY) unlink(temps[i].text);
+        if (atomic_load(&temps[i].state) == READY) unlinkat(temps[i].directory, temps[i].text, 0);
     }
     _exit(2);
 }
@@ -100,17 +102,18 @@ void anonlog_map_guard_remove(int handle) {
     if (handle >= 0 && handle < SLOTS) atomic_store(&mappings[handle].state, FREE);
 }
 
-int anonlog_map_guard_add_temp(const char *path) {
+int anonlog_map_guard_add_temp(int directory, const char *name) {
     int i = claim(temps);
     if (i < 0) return -1;
     Slot *slot = &temps[i];
-    size_t n = strlen(path);
+    slot->directory = directory;
+    size_t n = strlen(name);
     if (n >= TEXT) {
-        // A path this long cannot be stored whole; better not to unlink a prefix of it.
+        // A name this long cannot be stored whole; better not to unlink a prefix of it.
         atomic_store(&slot->state, FREE);
         return -1;
     }
-    memcpy(slot->text, path, n + 1);
+    memcpy(slot->text, name, n + 1);
     slot->length = n;
     atomic_store(&slot->state, READY);
     return i;

@@ -111,6 +111,7 @@ struct Filter: ParsableCommand {
             var total = PipelineStats()
             var failed = false
             for outcome in outcomes {
+                if let reason = outcome.skippedReason { writeToStderr("anonlog: \(outcome.path): \(reason); skipped\n") }
                 if let error = outcome.error {
                     writeToStderr("anonlog: \(error)\n")
                     failed = true
@@ -125,9 +126,7 @@ struct Filter: ParsableCommand {
             var total = PipelineStats()
             for file in files {
                 // Lines without a date take the epoch of this file's mtime.
-                var fileOptions = options
-                fileOptions.transform.fallbackDate = Dates.mtime(of: file) ?? detection.today
-                let result = try AtomicRewrite.rewrite(file, pipeline: Pipeline(options: fileOptions))
+                let result = try AtomicRewrite.rewrite(file, pipeline: pipeline, dateFromMtime: true)
                 total.merge(result)
             }
             if stats { StatsReport.print(total) }

@@ -24,7 +24,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Descend into directories.")
     var recursive = false
 
-    @Flag(name: .customShort("L"), help: "Follow symbolic links found while walking (loops are detected).")
+    @Flag(name: .customShort("L"), help: "Follow symbolic links found while walking, when root or you own them (loops are detected).")
     var followLinks = false
 
     @Flag(help: "Scan binary files too.")
@@ -86,9 +86,9 @@ struct ScanCommand: ParsableCommand {
             options.detection.types = types
         }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-        let (reports, walkErrors) = TreeScanner(options: options).scan(paths) { done, bytes in progress.update(files: done, bytes: bytes) }
+        let (reports, walkErrors, skipped) = TreeScanner(options: options).scan(paths) { done, bytes in progress.update(files: done, bytes: bytes) }
         progress.finish()
-        let found = ScanReport(reports: reports, walkErrors: walkErrors, showValues: showValues)
+        let found = ScanReport(reports: reports, walkErrors: walkErrors, skipped: skipped, showValues: showValues)
             .print(format: json ? .json : (count ? .count : .text))
         if found.errors > 0 { throw ExitCode(2) }
         if found.findings > 0 { throw ExitCode(1) }

@@ -8,6 +8,8 @@ struct ScanReport {
 
     let reports: [FileReport]
     let walkErrors: [String]
+    /// Paths the walk left out (symlinks not followed, FIFOs), counted in the summary.
+    let skipped: [SkippedPath]
     let showValues: Bool
 
     /// Prints everything; returns the totals that decide the exit status.
@@ -55,13 +57,16 @@ struct ScanReport {
             let typeCounts = DetectionType.allCases.map { "\"\($0)\":\(counts[$0, default: 0])" }.joined(separator: ",")
             out.line("{\"summary\":{\"findings\":\(total),\"counts\":{\(typeCounts)},\"files\":\(scanned),"
                 + "\"files_with_findings\":\(filesWithFindings),\"bytes\":\(bytes),\"errors\":\(errors.count),"
-                + "\"skipped_binary\":\(skippedBinary),\"skipped_too_large\":\(skippedLarge)}}")
+                + "\"skipped_binary\":\(skippedBinary),\"skipped_too_large\":\(skippedLarge),\"skipped_other\":\(skipped.count)}}")
         case .text, .count:
             var summary = "summary: \(total) finding\(total == 1 ? "" : "s")"
             if total > 0 { summary += " (\(Self.describe(counts)))" }
             summary += " in \(filesWithFindings) of \(scanned) file\(scanned == 1 ? "" : "s"), \(bytes) bytes scanned"
             if skippedBinary > 0 { summary += "; \(skippedBinary) binary file\(skippedBinary == 1 ? "" : "s") skipped" }
             if skippedLarge > 0 { summary += "; \(skippedLarge) over --max-filesize skipped" }
+            if !skipped.isEmpty {
+                summary += "; \(skipped.count) symlink\(skipped.count == 1 ? "" : "s") or special file\(skipped.count == 1 ? "" : "s") not followed"
+            }
             if !errors.isEmpty { summary += "; \(errors.count) error\(errors.count == 1 ? "" : "s")" }
             out.line(summary)
         }

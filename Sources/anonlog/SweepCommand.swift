@@ -12,8 +12,10 @@ struct SweepCommand: ParsableCommand {
             furthest stage its age calls for, keeping its format, mode, owner and mtime; the state \
             file remembers what was done (by inode, so logrotate renames are followed), the audit \
             log gets one JSON line per action, and files modified in the last minute are left \
-            alone. Exit status: 0 all done, 1 some files failed (or another sweep holds the \
-            lock), 2 policy or usage error.
+            alone. Below the fixed part of each glob no symlink is followed: a symlinked \
+            directory or file is skipped and reported. State and audit files must live in \
+            directories only root (or you) can write. Exit status: 0 all done, 1 some files \
+            failed or were skipped (or another sweep holds the lock), 2 policy or usage error.
             """
     )
 
@@ -44,14 +46,14 @@ struct SweepCommand: ParsableCommand {
             let (path, isDefault) = KeyFile.resolvePath(explicit: parsed.keyFile)
             key = try KeyFile.load(path: path, createIfMissing: isDefault && parsed.keyFile == nil) { writeToStderr($0 + "\n") }.bytes
         }
-        let results: [(SweepAction, String?)]
+        let outcome: Sweeper.Outcome
         do {
-            results = try sweeper.run(dryRun: dryRun, key: key) { print($0) }
+            outcome = try sweeper.run(dryRun: dryRun, key: key) { print($0) }
         } catch let error as AnonLogError where error.message.hasSuffix("another sweep is running; nothing done") {
             writeToStderr("anonlog: \(error.message)\n")
             throw ExitCode(1)
         }
-        let failures = results.compactMap { $0.1 }
+        let failures = outcome.problems + outcome.actions.compactMap { $0.1 }
         for failure in failures { writeToStderr("anonlog: \(failure)\n") }
         if !failures.isEmpty { throw ExitCode(1) }
     }

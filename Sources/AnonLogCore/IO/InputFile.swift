@@ -9,7 +9,6 @@ final class InputFile {
     /// The name used in error messages ("-" is shown as "stdin").
     let name: String
     private let fd: Int32
-    private let ownsDescriptor: Bool
     /// Buffered bytes are `buffer[start..<end]`.
     private(set) var buffer: UnsafeMutableRawPointer
     let bufferSize: Int
@@ -22,25 +21,25 @@ final class InputFile {
     /// The size at opening, when the input is a regular file.
     private(set) var regularSize: Int?
 
-    /// Opens `path` for reading ("-" is stdin), enlarging stdin's pipe buffer when it is a pipe.
-    init(path: String, bufferSize: Int = 1 << 20) throws {
-        if path == "-" {
-            fd = STDIN_FILENO
-            name = "stdin"
-            ownsDescriptor = false
-            PipeSize.enlarge(fd)
-        } else {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
-            name = path
-            guard fd >= 0 else { throw AnonLogError.posix(path, errno: errno) }
-            ownsDescriptor = true
-            var info = stat()
-            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
-                throw AnonLogError(.io, "\(path): is a directory")
-            }
-            if (info.st_mode & S_IFMT) == S_IFREG { regularSize = Int(info.st_size) }
-        }
+    /// The opened file this input reads from (kept alive while reading); nil for stdin.
+    private let opened: OpenedFile?
+
+    /// Reads stdin, enlarging its pipe buffer when it is a pipe.
+    init(standardInputWithBufferSize bufferSize: Int = 1 << 20) {
+        fd = STDIN_FILENO
+        name = "stdin"
+        opened = nil
+        PipeSize.enlarge(fd)
+        self.bufferSize = bufferSize
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
+    }
+
+    /// Reads the already opened and checked `file` through its descriptor.
+    init(_ file: OpenedFile, bufferSize: Int = 1 << 20) {
+        fd = file.fd
+        name = file.path
+        opened = file
+        if file.info.isRegular { regularSize = file.size } else { PipeSize.enlarge(fd) }
         // A small file gets a small buffer: a 1 MiB allocation is an mmap and munmap per file,
         // which showed in scans of thousands of small files.
         self.bufferSize = min(bufferSize, max(64 << 10, regularSize ?? bufferSize))
@@ -49,7 +48,6 @@ final class InputFile {
 
     deinit {
         buffer.deallocate()
-        if ownsDescriptor { close(fd) }
     }
 
     /// The buffered, unconsumed bytes.

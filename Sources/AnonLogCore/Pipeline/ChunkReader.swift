@@ -10,7 +10,7 @@ final class ChunkReader {
     let progress = Atomic<Int>(0)
     /// The inputs' total size on disk, when every input is a regular file (for % and ETA).
     let totalSize: Int?
-    private let paths: [String]
+    private let sources: [InputSource]
     private let options: PipelineOptions
     private var current: (file: InputFile, decoder: Decoder)?
     private var nextPath = 0
@@ -30,22 +30,22 @@ final class ChunkReader {
 
     /// Opens the first input now, so that a missing file or its format is known before any
     /// thread starts.
-    init(paths: [String], options: PipelineOptions) throws {
-        self.paths = paths.isEmpty ? ["-"] : paths
+    init(sources: [InputSource], options: PipelineOptions) throws {
+        self.sources = sources.isEmpty ? [.standardInput] : sources
         self.options = options
-        var total = 0
-        var known = true
-        for path in self.paths {
-            var info = stat()
-            if path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG { total += Int(info.st_size) } else { known = false }
+        let opened = try ChunkReader.open(self.sources[0], options: options)
+        var total = opened.file.regularSize ?? 0
+        var known = opened.file.regularSize != nil
+        for source in self.sources.dropFirst() {
+            // Later inputs are opened when reached; their size here only sizes caches and the ETA.
+            if let size = source.sizeEstimate { total += size } else { known = false }
         }
         totalSize = known ? total : nil
-        let opened = try ChunkReader.open(self.paths[0], options: options)
         current = (opened.file, opened.decoder)
         firstFormat = opened.format
         nextPath = 1
         // Only a single input: a window must be contiguous, and concatenated files are not.
-        mapped = self.paths.count == 1 && opened.format == .plain ? opened.file.mapWhole() : nil
+        mapped = self.sources.count == 1 && opened.format == .plain ? opened.file.mapWhole() : nil
     }
 
     /// About how many bytes the inputs decode to (nil: unknown, as for a pipe): their size on
@@ -61,10 +61,15 @@ final class ChunkReader {
         return finishedFiles.reduce(0) { $0 + $1.bytesRead } + (current?.file.bytesRead ?? 0)
     }
 
-    private static func open(_ path: String, options: PipelineOptions) throws
+    private static func open(_ source: InputSource, options: PipelineOptions) throws
         -> (file: InputFile, decoder: Decoder, format: CompressionFormat)
     {
-        let file = try InputFile(path: path)
+        let file: InputFile
+        switch source {
+        case .standardInput: file = InputFile(standardInputWithBufferSize: 1 << 20)
+        case .named(let path): file = InputFile(try PathResolver.openForReading(path))
+        case .opened(let opened): file = InputFile(opened)
+        }
         let (decoder, format) = try DecoderFactory.make(file, format: options.inputFormat, threads: options.threads)
         return (file, decoder, format)
     }
@@ -80,8 +85,8 @@ final class ChunkReader {
             }
             finishedFiles.append(file)
             current = nil
-            if nextPath < paths.count {
-                let opened = try ChunkReader.open(paths[nextPath], options: options)
+            if nextPath < sources.count {
+                let opened = try ChunkReader.open(sources[nextPath], options: options)
                 current = (opened.file, opened.decoder)
                 nextPath += 1
             }

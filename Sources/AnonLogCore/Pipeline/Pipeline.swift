@@ -56,11 +56,16 @@ public struct Pipeline: Sendable {
     /// Creates a pipeline with `options`.
     public init(options: PipelineOptions) { self.options = options }
 
-    /// Runs the inputs (concatenated; empty means stdin) to `outputDescriptor`.
-    /// The output format is `options.outputFormat`, else the first input's.
+    /// Runs the named inputs (concatenated; empty or `-` means stdin) to `outputDescriptor`.
     public func run(inputs: [String], outputDescriptor: Int32, outputName: String) throws -> PipelineStats {
+        try run(sources: inputs.map(InputSource.init(argument:)), outputDescriptor: outputDescriptor, outputName: outputName)
+    }
+
+    /// Runs the sources (concatenated; empty means stdin) to `outputDescriptor`.
+    /// The output format is `options.outputFormat`, else the first input's.
+    public func run(sources: [InputSource], outputDescriptor: Int32, outputName: String) throws -> PipelineStats {
         let started = DispatchTime.now()
-        let reader = try ChunkReader(paths: inputs, options: options)
+        let reader = try ChunkReader(sources: sources, options: options)
         let format = options.outputFormat ?? reader.firstFormat
         let output = OutputFile(fd: outputDescriptor, name: outputName)
         let encoder = try EncoderFactory.make(format, level: options.level ?? format.defaultLevel,
@@ -75,8 +80,13 @@ public struct Pipeline: Sendable {
     /// Scans the inputs (concatenated) and returns what was found, in input order, with line
     /// and column numbers; nothing is written.
     public func scan(inputs: [String], keepRaw: Bool = false) throws -> (findings: [Finding], stats: PipelineStats) {
+        try scan(sources: inputs.map(InputSource.init(argument:)), keepRaw: keepRaw)
+    }
+
+    /// Scans the sources (concatenated), as `scan(inputs:)` does.
+    public func scan(sources: [InputSource], keepRaw: Bool = false) throws -> (findings: [Finding], stats: PipelineStats) {
         let started = DispatchTime.now()
-        let reader = try ChunkReader(paths: inputs, options: options)
+        let reader = try ChunkReader(sources: sources, options: options)
         var findings: [Finding] = []
         var stats = try drive(reader: reader, encoder: nil, keepRaw: keepRaw) { findings.append(contentsOf: $0) }
         Self.record(reader, since: started, in: &stats)
@@ -88,13 +98,6 @@ public struct Pipeline: Sendable {
         stats.rawBytesIn = reader.rawBytesRead
         stats.decodedBytes = reader.decodedBytes
         stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-    }
-
-    /// The format the first of `inputs` would be read as (for keeping a file's format).
-    public static func detectFormat(of path: String) throws -> CompressionFormat {
-        let file = try InputFile(path: path, bufferSize: 64)
-        try file.fill(atLeast: 6)
-        return CompressionFormat.detect(file.available)
     }
 
     private enum Job {

@@ -3,77 +3,94 @@ import CMapGuard
 import Glibc
 #endif
 
-/// Rewrites a file in place without ever exposing a half-written file.
+/// Rewrites a file in place without ever exposing a half-written file, and without letting
+/// anyone who can write its directory steer the rewrite elsewhere.
 ///
-/// The new content goes to a temp file in the same directory (mode 0600 while written, so no
-/// one else can read the pseudonymised-but-unfinished data), is fsynced, gets the original's
-/// mode, owner and times, and is renamed over the original; then the directory is fsynced.
-/// On any error the temp file is removed and the original is untouched.
+/// The file is opened once (`O_NOFOLLOW|O_NONBLOCK`, a regular file with one link, the planned
+/// device and inode) and read only through that descriptor. The new content goes to a temp
+/// file created `O_EXCL|O_NOFOLLOW` in the held directory (mode 0600 while written, so no one
+/// else can read the unfinished data), is fsynced, gets the original's owner, mode, extended
+/// attributes (ACLs) and times, and is renamed over the original relative to the held
+/// directory after checking that the name still holds the file that was read; then the
+/// directory is fsynced. On any error the temp file is removed and the original is untouched.
 public enum AtomicRewrite {
-    /// Rewrites `path` through `pipeline`, keeping its compression format. `beforeRename` sees
-    /// the finished temp file (its device and inode) just before it replaces the original, so
-    /// a sweep can record the new file's stage first and never transform it twice.
-    public static func rewrite(_ path: String, pipeline: Pipeline,
+    /// Rewrites the file the operator named at `path` (its directories resolved by
+    /// `PathResolver`; a symlink is refused). See `rewrite(_:in:expected:pipeline:beforeRename:)`.
+    public static func rewrite(_ path: String, pipeline: Pipeline, dateFromMtime: Bool = false,
                                beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
-        var original = stat()
-        guard lstat(path, &original) == 0 else { throw AnonLogError.posix(path, errno: errno) }
-        if (original.st_mode & S_IFMT) == S_IFLNK {
-            throw AnonLogError(.usage, "\(path): is a symbolic link; give the file it points to")
-        }
-        guard (original.st_mode & S_IFMT) == S_IFREG else {
-            throw AnonLogError(.usage, "\(path): not a regular file")
-        }
-        guard access(path, W_OK) == 0 else { throw AnonLogError.posix(path, errno: errno) }
-        var options = pipeline.options
-        options.outputFormat = try options.inputFormat ?? Pipeline.detectFormat(of: path)
+        let (directory, name) = try PathResolver.parent(of: path)
+        return try rewrite(name, in: directory, expected: nil, pipeline: pipeline, dateFromMtime: dateFromMtime,
+                           beforeRename: beforeRename)
+    }
 
-        let directory = parentDirectory(of: path)
-        let name = String(path.split(separator: "/").last ?? Substring(path))
-        var template = Array("\(directory)/.\(name).anonlog-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw AnonLogError.posix("\(directory): cannot create a temp file", errno: errno) }
-        let tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    /// Rewrites the entry `name` of `directory` through `pipeline`, keeping its compression
+    /// format. `expected` is the planned identity (nil: whatever regular file is there now).
+    /// With `dateFromMtime`, lines without a date take the key epoch of the file's mtime.
+    /// `beforeRename` sees the finished temp file (its device and inode) just before it
+    /// replaces the original, so a sweep can record the new file's stage first and never
+    /// transform it twice.
+    public static func rewrite(_ name: EntryName, in directory: HeldDirectory, expected: FileIdentity?,
+                               pipeline: Pipeline, dateFromMtime: Bool = false,
+                               beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
+        let input = try directory.openFile(name, expected: expected)
+        return try rewrite(input, name: name, in: directory, pipeline: pipeline, dateFromMtime: dateFromMtime,
+                           beforeRename: beforeRename)
+    }
+
+    /// Rewrites `input`, already opened as the entry `name` of `directory` (see above).
+    public static func rewrite(_ input: OpenedFile, name: EntryName, in directory: HeldDirectory,
+                               pipeline: Pipeline, dateFromMtime: Bool = false,
+                               beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
+        let shown = directory.path(of: name)
+        let original = input.info
+        guard original.st_nlink == 1 else {
+            throw AnonLogError(.io, "\(shown): has \(original.st_nlink) hard links; refusing to rewrite one name and leave the raw data under the others")
+        }
+        guard name.withCString({ faccessat(directory.fd, $0, W_OK, AT_EACCESS) }) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
+        var options = pipeline.options
+        // The output keeps the format read from this same descriptor (the input's first bytes).
+        options.outputFormat = nil
+        if dateFromMtime { options.transform.fallbackDate = Sweeper.day(Int(original.st_mtim.tv_sec)) }
+
+        let (fd, temp) = try directory.createTempFile(for: name)
         var renamed = false
         // A SIGBUS exit (the input truncated while mapped) must not leave the temp file behind.
-        let tempGuard = anonlog_map_guard_add_temp(tempPath)
+        let tempGuard = temp.withCString { anonlog_map_guard_add_temp(directory.fd, $0) }
         defer {
             close(fd)
-            if !renamed { unlink(tempPath) }
+            if !renamed { directory.removeOwnTemp(temp) }
             anonlog_map_guard_remove_temp(tempGuard)
         }
 
-        let stats = try Pipeline(options: options).run(inputs: [path], outputDescriptor: fd, outputName: path)
-        guard fsync(fd) == 0 else { throw AnonLogError.posix("\(path): writing the rewrite", errno: errno) }
+        let stats = try Pipeline(options: options).run(sources: [.opened(input)], outputDescriptor: fd, outputName: shown)
+        guard fsync(fd) == 0 else { throw AnonLogError.posix("\(shown): writing the rewrite", errno: errno) }
+        let after = input.currentStatus()
+        guard after.st_size == original.st_size, after.st_mtim.tv_sec == original.st_mtim.tv_sec,
+              after.st_mtim.tv_nsec == original.st_mtim.tv_nsec else {
+            throw AnonLogError(.io, "\(shown): changed while it was rewritten (still being written?); left as it was")
+        }
         if original.st_uid != geteuid() || original.st_gid != getegid() {
             guard fchown(fd, original.st_uid, original.st_gid) == 0 else {
-                throw AnonLogError.posix("\(path): cannot keep the owner", errno: errno)
+                throw AnonLogError.posix("\(shown): cannot keep the owner", errno: errno)
             }
         }
         guard fchmod(fd, original.st_mode & 0o7777) == 0 else {
-            throw AnonLogError.posix("\(path): cannot keep the mode", errno: errno)
+            throw AnonLogError.posix("\(shown): cannot keep the mode", errno: errno)
         }
+        // After the mode: an ACL's mask and the group bits are one thing, and the ACL is exact.
+        try ExtendedAttributes.copy(from: input.fd, to: fd, path: shown)
         var times = [original.st_atim, original.st_mtim]
         guard futimens(fd, &times) == 0 else {
-            throw AnonLogError.posix("\(path): cannot keep the modification time", errno: errno)
+            throw AnonLogError.posix("\(shown): cannot keep the modification time", errno: errno)
         }
         if let beforeRename {
             var written = stat()
-            guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(path, errno: errno) }
+            guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
             try beforeRename(UInt64(written.st_dev), UInt64(written.st_ino))
         }
-        guard rename(tempPath, path) == 0 else { throw AnonLogError.posix(path, errno: errno) }
+        try directory.replace(name, withTemp: temp, expected: input.identity)
         renamed = true
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
+        directory.sync()
         return stats
-    }
-
-    private static func parentDirectory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let parent = String(path[..<slash])
-        return parent.isEmpty ? "/" : parent
     }
 }

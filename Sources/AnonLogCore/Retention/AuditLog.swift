@@ -6,24 +6,41 @@ final class AuditLog: @unchecked Sendable {
     // Guarded by `lock`; appends come from several sweep workers.
     private let lock = NSLock()
     private let fd: Int32
+    private let path: String
 
+    /// Opens (or creates, mode 0640) the log in its held directory, which only root or the
+    /// invoking user may write; a symlink or special file there is refused.
     init(path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw AnonLogError.posix("\(path): cannot open the audit log", errno: errno) }
+        self.path = path
+        let (directory, name) = try PathResolver.parent(of: path, create: true)
+        try directory.requirePrivate(for: "audit log")
+        let fd = name.withCString { openat(directory.fd, $0, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o640) }
+        guard fd >= 0 else {
+            if errno == ELOOP { throw AnonLogError(.io, "\(path): is a symbolic link; refusing to write the audit log through it") }
+            throw AnonLogError.posix("\(path): cannot open the audit log", errno: errno)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.isRegular else {
+            close(fd)
+            throw AnonLogError(.io, "\(path): not a regular file; refusing to write the audit log there")
+        }
+        self.fd = fd
     }
 
     deinit { close(fd) }
 
-    /// Appends one record.
-    func append(_ fields: [(String, String)]) {
+    /// Appends one record; throws when it cannot be written whole (a full disk).
+    func append(_ fields: [(String, String)]) throws {
         let body = fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
         let line = Array(("{" + body + "}\n").utf8)
         lock.lock()
         defer { lock.unlock() }
-        _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        fsync(fd)
+        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let code = errno
+        guard written == line.count else {
+            throw AnonLogError(.io, "\(path): cannot write the audit log: \(written < 0 ? String(cString: strerror(code)) : "short write")")
+        }
+        guard fsync(fd) == 0 else { throw AnonLogError.posix("\(path): cannot write the audit log", errno: errno) }
     }
 }
 

@@ -12,6 +12,8 @@ public struct SweepAction: Sendable {
     public var from: Stage, to: Stage
     /// Its age in seconds.
     public var age: Int
+    /// The file as planned: its held directory, name and identity.
+    var file: PlannedFile
 }
 
 /// `anonlog sweep`: moves every file a rule matches forward to the furthest stage its age
@@ -43,13 +45,23 @@ public struct Sweeper: Sendable {
         self.detection = detection
     }
 
-    /// Takes the lock or says who holds it.
+    /// Takes the lock (`state_file.lock`, opened `O_NOFOLLOW` in the held state directory, which
+    /// only root or the invoking user may write) or says who holds it.
     public func lock() throws -> Int32 {
-        let lockPath = policy.stateFile + ".lock"
-        let directory = (lockPath as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw AnonLogError.posix("\(lockPath): cannot open the lock", errno: errno) }
+        let (directory, name) = try PathResolver.parent(of: policy.stateFile, create: true)
+        try directory.requirePrivate(for: "state file")
+        let lockName = EntryName(name.display + ".lock")
+        let fd = lockName.withCString { openat(directory.fd, $0, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600) }
+        let lockPath = directory.path(of: lockName)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw AnonLogError(.io, "\(lockPath): is a symbolic link; refusing to use it as the lock") }
+            throw AnonLogError.posix("\(lockPath): cannot open the lock", errno: errno)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.isRegular else {
+            close(fd)
+            throw AnonLogError(.io, "\(lockPath): not a regular file; refusing to use it as the lock")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw AnonLogError(.io, "\(lockPath): another sweep is running; nothing done")
@@ -57,111 +69,148 @@ public struct Sweeper: Sendable {
         return fd
     }
 
-    /// The actions due now, in path order, and the identities of all files the rules matched.
-    func plan(state: SweepState) -> (actions: [SweepAction], identities: Set<String>, strays: [String]) {
-        var owner: [String: Int] = [:]
-        var order: [String] = []
-        var directories = Set<String>()
+    /// What the policy's globs match now.
+    struct Plan {
+        /// The actions due now, in path order.
+        var actions: [SweepAction] = []
+        /// The identities of all files the rules matched.
+        var identities = Set<String>()
+        /// Temp files left by a killed rewrite, in the directories the rules match files in.
+        var strays: [PlannedFile] = []
+        /// Paths the globs met and left out (symlinks, FIFOs), and directories that failed.
+        var problems: [String] = []
+    }
+
+    /// Expands every rule's globs through held directories and decides what is due.
+    func plan(state: SweepState) -> Plan {
+        var owner: [String: (file: PlannedFile, rule: Int)] = [:]
+        var expander = GlobExpander()
+        var plan = Plan()
         for (ruleIndex, rule) in policy.rules.enumerated() {
-            for pattern in rule.paths {
-                for path in Glob.expand(pattern) where owner[path] == nil {
-                    let base = (path as NSString).lastPathComponent
-                    if base.hasPrefix(".") && base.contains(".anonlog-") { continue }
-                    if rule.exclude.contains(where: { fnmatch($0, base, 0) == 0 || fnmatch($0, path, 0) == 0 }) { continue }
-                    owner[path] = ruleIndex
-                    order.append(path)
-                }
-                directories.insert((pattern as NSString).deletingLastPathComponent)
+            let before = expander.result.files.count
+            for pattern in rule.paths { expander.expand(pattern) }
+            for file in expander.result.files[before...] where owner[file.path] == nil {
+                let base = file.name.display
+                if base.hasPrefix(".") && base.contains(".anonlog-") { continue }
+                if rule.exclude.contains(where: { pattern in file.name.withCString { fnmatch(pattern, $0, 0) == 0 } || fnmatch(pattern, file.path, 0) == 0 }) { continue }
+                owner[file.path] = (file, ruleIndex)
             }
         }
-        var actions: [SweepAction] = []
-        var existing = Set<String>()
-        for path in order.sorted() {
-            guard let ruleIndex = owner[path] else { continue }
+        plan.problems = expander.result.errors + expander.result.skipped.map { "\($0.path): \($0.reason)" }
+        for path in owner.keys.sorted() {
+            let (file, ruleIndex) = owner[path]!
             let rule = policy.rules[ruleIndex]
-            var info = stat()
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let mtime = Int(info.st_mtim.tv_sec)
-            existing.insert(SweepState.key(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-            if now - mtime < Self.quietPeriod { continue }
-            let born = rule.ageFromName ? (Self.dateInName(path) ?? mtime) : mtime
+            plan.identities.insert(file.identity.description)
+            if now - file.mtime < Self.quietPeriod { continue }
+            let born = rule.ageFromName ? (Self.dateInName(path) ?? file.mtime) : file.mtime
             let age = now - born
-            let current = state.stage(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), mtime: mtime)
+            let current = state.stage(device: file.identity.device, inode: file.identity.inode, mtime: file.mtime)
             var target = current
             for stage in [Stage.pseudonymized, .redacted, .deleted] {
                 if let after = rule.after[stage], age >= after, stage > target { target = stage }
             }
             if target > current {
-                actions.append(SweepAction(path: path, rule: rule.name, ruleIndex: ruleIndex, from: current, to: target, age: age))
+                plan.actions.append(SweepAction(path: path, rule: rule.name, ruleIndex: ruleIndex, from: current, to: target, age: age, file: file))
             }
         }
-        var strays: [String] = []
-        for directory in directories {
-            strays += Glob.expand((directory.isEmpty ? "." : directory) + "/.*.anonlog-??????")
+        for directory in expander.result.fileDirectories {
+            guard let held = try? directory.open(), let names = try? held.names() else { continue }
+            for name in names where name.matches(".*.anonlog-??????") {
+                guard let info = held.status(of: name), info.isRegular else { continue }
+                plan.strays.append(PlannedFile(directory: directory, name: name, identity: FileIdentity(info), path: held.path(of: name),
+                                               size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
+            }
         }
-        return (actions, existing, strays.sorted())
+        return plan
+    }
+
+    /// What a sweep did.
+    public struct Outcome: Sendable {
+        /// Each due action and its error line (nil: done).
+        public var actions: [(SweepAction, String?)]
+        /// Paths left out and directories that could not be read, one line each.
+        public var problems: [String]
     }
 
     /// Runs the sweep: cleans stray temp files, then carries out every due action in parallel.
-    /// Returns the actions with their errors (nil: done). `key` is needed for pseudonymisation.
-    public func run(dryRun: Bool, key: [UInt8]?, report: (String) -> Void) throws -> [(SweepAction, String?)] {
+    /// `key` is needed for pseudonymisation.
+    public func run(dryRun: Bool, key: [UInt8]?, report: (String) -> Void) throws -> Outcome {
         let lockFD = try lock()
         defer { close(lockFD) }
         let state = try SweepState(path: policy.stateFile)
-        let (actions, _, strays) = plan(state: state)
+        let plan = plan(state: state)
         if dryRun {
-            for action in actions {
+            for action in plan.actions {
                 report("\(action.path): \(action.from.name) -> \(action.to.name) (rule '\(action.rule)', age \(action.age / 86400)d \(action.age % 86400 / 3600)h)")
             }
-            if actions.isEmpty { report("nothing to do") }
-            return actions.map { ($0, nil) }
+            if plan.actions.isEmpty { report("nothing to do") }
+            return Outcome(actions: plan.actions.map { ($0, nil) }, problems: plan.problems)
         }
-        for stray in strays { unlink(stray) }
+        for stray in plan.strays {
+            try? stray.directory.open().remove(stray.name, expected: stray.identity)
+        }
         let audit = try AuditLog(path: policy.auditLog)
+        for problem in plan.problems {
+            try audit.append([("time", JSONText.quote(timestamp)), ("skipped", JSONText.quote(problem))])
+        }
+        let actions = plan.actions
         let errors = WorkList<String?>.run(count: actions.count, threads: threads) { [self] index in
             perform(actions[index], key: key, state: state, audit: audit)
         }
         // Forget files that are gone (deleted, or rotated out of every rule's globs).
-        let (_, remaining, _) = plan(state: state)
-        try state.prune(existing: remaining)
-        return zip(actions, errors).map { ($0, $1) }
+        try state.prune(existing: self.plan(state: state).identities)
+        return Outcome(actions: zip(actions, errors).map { ($0, $1) }, problems: plan.problems)
     }
 
-    /// One action; returns an error line or nil.
+    /// The sweep's clock as ISO 8601, for the audit log.
+    private var timestamp: String { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(now))) }
+
+    /// One action; returns an error line or nil. The file is reached through its held
+    /// directory and must still be the planned one (device, inode, mtime).
     private func perform(_ action: SweepAction, key: [UInt8]?, state: SweepState, audit: AuditLog) -> String? {
         let started = Date()
-        var info = stat()
-        guard lstat(action.path, &info) == 0 else { return "\(action.path): \(String(cString: strerror(errno)))" }
-        let device = UInt64(info.st_dev), inode = UInt64(info.st_ino)
+        let file = action.file
+        let identity = file.identity
         var fields: [(String, String)] = [
-            ("time", JSONText.quote(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(now))))),
+            ("time", JSONText.quote(timestamp)),
             ("path", JSONText.quote(action.path)), ("rule", JSONText.quote(action.rule)),
             ("from", JSONText.quote(action.from.name)), ("to", JSONText.quote(action.to.name)),
         ]
         do {
+            let directory = try file.directory.open()
             if action.to == .deleted {
-                guard unlink(action.path) == 0 else { throw AnonLogError.posix(action.path, errno: errno) }
-                try state.record(device: device, inode: inode, nil)
+                guard let info = directory.status(of: file.name) else {
+                    throw AnonLogError(.io, "\(action.path): went away since it was planned; nothing deleted")
+                }
+                guard info.st_nlink == 1 else {
+                    throw AnonLogError(.io, "\(action.path): has \(info.st_nlink) hard links; deleting one name would leave the data under the others")
+                }
+                try directory.remove(file.name, expected: identity, mtime: file.mtime)
+                directory.sync()
+                try state.record(device: identity.device, inode: identity.inode, nil)
                 fields.append(("bytes_in", "\(info.st_size)"))
             } else {
                 let rule = policy.rules[action.ruleIndex]
-                let pipeline = try stagePipeline(action.to, rule: rule, key: key, mtime: Int(info.st_mtim.tv_sec))
-                let mtime = Int(info.st_mtim.tv_sec)
-                let stats = try AtomicRewrite.rewrite(action.path, pipeline: pipeline) { newDevice, newInode in
-                    try state.record(device: newDevice, inode: newInode, SweepState.Entry(stage: action.to.name, path: action.path, mtime: mtime))
+                let pipeline = try stagePipeline(action.to, rule: rule, key: key, mtime: file.mtime)
+                let input = try directory.openFile(file.name, expected: identity)
+                guard Int(input.info.st_mtim.tv_sec) == file.mtime else {
+                    throw AnonLogError(.io, "\(action.path): changed since it was planned; left for the next sweep")
                 }
-                try state.record(device: device, inode: inode, nil)
+                let stats = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline) { newDevice, newInode in
+                    try state.record(device: newDevice, inode: newInode, SweepState.Entry(stage: action.to.name, path: action.path, mtime: file.mtime))
+                }
+                try state.record(device: identity.device, inode: identity.inode, nil)
                 let counts = DetectionType.allCases.map { "\"\($0)\":\(stats.counts[$0])" }.joined(separator: ",")
                 fields += [("counts", "{" + counts + "}"), ("bytes_in", "\(stats.rawBytesIn)"), ("bytes_out", "\(stats.bytesOut)")]
             }
             fields.append(("seconds", String(format: "%.3f", Date().timeIntervalSince(started))))
-            audit.append(fields)
+            try audit.append(fields)
             return nil
         } catch let error as AnonLogError {
-            audit.append(fields + [("error", JSONText.quote(error.message))])
+            try? audit.append(fields + [("error", JSONText.quote(error.message))])
             return error.message
         } catch {
-            audit.append(fields + [("error", JSONText.quote("\(error)"))])
+            try? audit.append(fields + [("error", JSONText.quote("\(error)"))])
             return "\(action.path): \(error)"
         }
     }
@@ -219,15 +268,5 @@ public struct Sweeper: Sendable {
             i += 1
         }
         return nil
-    }
-}
-
-/// glob(3) for one pattern, sorted; no matches is an empty list.
-enum Glob {
-    static func expand(_ pattern: String) -> [String] {
-        var result = glob_t()
-        defer { globfree(&result) }
-        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-        return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
     }
 }

@@ -15,11 +15,16 @@ final class SweepState: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry]
     private let path: String
+    private let directory: HeldDirectory
+    private let name: EntryName
 
-    /// Loads `path` (empty when it does not exist yet).
+    /// Loads `path` (empty when it does not exist yet) from its held directory, which only root
+    /// or the invoking user may write; the file is opened `O_NOFOLLOW`.
     init(path: String) throws {
         self.path = path
-        if let data = FileManager.default.contents(atPath: path) {
+        (directory, name) = try PathResolver.parent(of: path, create: true)
+        try directory.requirePrivate(for: "state file")
+        if let data = try PrivateFile.read(name, in: directory) {
             do {
                 entries = try JSONDecoder().decode([String: Entry].self, from: data)
             } catch {
@@ -60,26 +65,58 @@ final class SweepState: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(entries)
-        try AtomicFile.write(data, to: path)
+        try PrivateFile.replace(name, in: directory, with: data)
     }
 }
 
-/// Small files replaced atomically: temp file in the same directory, fsync, rename, fsync dir.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw AnonLogError.posix("\(path): cannot write", errno: errno) }
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == data.count, synced, rename(temp, path) == 0 else {
-            unlink(temp)
-            throw AnonLogError.posix("\(path): cannot write", errno: errno)
+/// Small private files (state) read and replaced through their held directory.
+enum PrivateFile {
+    /// The content of `name`, or nil when it does not exist; a symlink or special file is refused.
+    static func read(_ name: EntryName, in directory: HeldDirectory) throws -> Data? {
+        if directory.status(of: name) == nil && errno == ENOENT { return nil }
+        let file = try directory.openFile(name)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(file.fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw AnonLogError.posix(file.path, errno: errno) }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[0..<n])
         }
-        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
+        return data
+    }
+
+    /// Replaces `name` with `data`: a temp file created `O_EXCL|O_NOFOLLOW` (mode 0600),
+    /// written, fsynced and renamed over it, all relative to the held directory.
+    static func replace(_ name: EntryName, in directory: HeldDirectory, with data: Data) throws {
+        let shown = directory.path(of: name)
+        let (fd, temp) = try directory.createTempFile(for: name)
+        var written = 0
+        while written < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, data.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let code = errno
+                close(fd)
+                directory.removeOwnTemp(temp)
+                throw AnonLogError.posix("\(shown): cannot write", errno: code)
+            }
+            written += n
+        }
+        let synced = fsync(fd) == 0
+        let code = errno
+        close(fd)
+        guard synced else {
+            directory.removeOwnTemp(temp)
+            throw AnonLogError.posix("\(shown): cannot write", errno: code)
+        }
+        let renamed = temp.withCString { from in name.withCString { to in renameat(directory.fd, from, directory.fd, to) } }
+        guard renamed == 0 else {
+            let code = errno
+            directory.removeOwnTemp(temp)
+            throw AnonLogError.posix("\(shown): cannot write", errno: code)
+        }
+        directory.sync()
     }
 }

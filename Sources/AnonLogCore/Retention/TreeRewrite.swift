@@ -13,32 +13,40 @@ public enum TreeRewrite {
         public var error: String?
         /// Skipped as binary.
         public var skippedBinary = false
+        /// Left out by the walk (a symlink, a FIFO), with the reason.
+        public var skippedReason: String?
     }
 
-    /// Rewrites the files under `paths` (directories walked recursively, symlinks not followed),
-    /// `threads` at a time; `options` applies to each file (its format is kept).
+    /// Rewrites the files under `paths` (directories walked through held descriptors, symlinks
+    /// not followed), `threads` at a time; `options` applies to each file (its format is kept).
     public static func rewrite(_ paths: [String], options: PipelineOptions, threads: Int) -> [Outcome] {
-        var walk = ScanOptions()
-        walk.recursive = true
-        let (files, walkErrors) = FileWalker.files(paths, options: walk)
+        var walkOptions = TreeWalker.Options()
+        walkOptions.recursive = true
+        walkOptions.followNamedFileLinks = false
+        let walk = TreeWalker.walk(paths, options: walkOptions)
+        let files = walk.files
         let outcomes = WorkList<Outcome>.run(count: files.count, threads: threads) { index in
-            let path = files[index]
-            var outcome = Outcome(path: path)
+            let planned = files[index]
+            var outcome = Outcome(path: planned.path)
             do {
-                if try BinaryCheck.looksBinary(path) {
+                let directory = try planned.directory.open()
+                let file = try directory.openFile(planned.name, expected: planned.identity)
+                if try BinaryCheck.looksBinary(file) {
                     outcome.skippedBinary = true
                 } else {
                     var fileOptions = options
                     fileOptions.threads = 1
-                    outcome.stats = try AtomicRewrite.rewrite(path, pipeline: Pipeline(options: fileOptions))
+                    outcome.stats = try AtomicRewrite.rewrite(file, name: planned.name, in: directory,
+                                                              pipeline: Pipeline(options: fileOptions), dateFromMtime: true)
                 }
             } catch let error as AnonLogError {
                 outcome.error = error.message
             } catch {
-                outcome.error = "\(path): \(error)"
+                outcome.error = "\(planned.path): \(error)"
             }
             return outcome
         }
-        return walkErrors.map { Outcome(path: "", error: $0) } + outcomes
+        return walk.errors.map { Outcome(path: "", error: $0) }
+            + walk.skipped.map { Outcome(path: $0.path, skippedReason: $0.reason) } + outcomes
     }
 }

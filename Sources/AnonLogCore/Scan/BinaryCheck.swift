@@ -4,9 +4,12 @@ enum BinaryCheck {
     /// Bytes of decoded content looked at.
     static let blockSize = 64 << 10
 
-    static func looksBinary(_ path: String) throws -> Bool {
-        let file = try InputFile(path: path, bufferSize: 64 << 10)
-        let (decoder, _) = try DecoderFactory.make(file, format: nil, threads: 1)
+    /// Reads the first block of the opened `file` and rewinds it, so the same descriptor is then
+    /// read whole (a file is opened once; a second open by name could meet another file).
+    static func looksBinary(_ file: OpenedFile) throws -> Bool {
+        defer { try? file.rewind() }
+        let input = InputFile(file, bufferSize: 64 << 10)
+        let (decoder, _) = try DecoderFactory.make(input, format: nil, threads: 1)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
         defer { buffer.deallocate() }
         var filled = 0

@@ -11,10 +11,17 @@ public struct TreeScanner: Sendable {
     public init(options: ScanOptions) { self.options = options }
 
     /// Scans `paths`; `progress` is called now and then with (files done, bytes so far).
-    public func scan(_ paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> (reports: [FileReport], errors: [String]) {
-        let (files, walkErrors) = FileWalker.files(paths, options: options)
+    public func scan(_ paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil)
+        -> (reports: [FileReport], errors: [String], skipped: [SkippedPath])
+    {
+        var walkOptions = TreeWalker.Options()
+        walkOptions.recursive = options.recursive
+        walkOptions.followLinks = options.followLinks
+        walkOptions.excludes = options.excludes
+        let walk = TreeWalker.walk(paths, options: walkOptions)
+        let files = walk.files
         if files.count == 1 {
-            return ([scanFile(files[0], threads: options.threads)], walkErrors)
+            return ([scanFile(files[0], threads: options.threads)], walk.errors, walk.skipped)
         }
         let progressCounter = ProgressCounter()
         let reports = WorkList<FileReport>.run(count: files.count, threads: options.threads) { [self] index in
@@ -23,33 +30,31 @@ public struct TreeScanner: Sendable {
             progress?(done, bytes)
             return report
         }
-        return (reports, walkErrors)
+        return (reports, walk.errors, walk.skipped)
     }
 
     /// Scans one file (after the size and binary checks) with a pipeline of `threads` workers.
-    func scanFile(_ path: String, threads: Int) -> FileReport {
-        var report = FileReport(path: path, findings: [], bytes: 0)
+    func scanFile(_ planned: PlannedFile, threads: Int) -> FileReport {
+        var report = FileReport(path: planned.path, findings: [], bytes: 0)
         do {
-            if let limit = options.maxFileSize {
-                var info = stat()
-                if stat(path, &info) == 0 && Int(info.st_size) > limit {
-                    report.skippedTooLarge = true
-                    return report
-                }
+            let file = try planned.open()
+            if let limit = options.maxFileSize, file.size > limit {
+                report.skippedTooLarge = true
+                return report
             }
-            if !options.includeBinary, try BinaryCheck.looksBinary(path) {
+            if !options.includeBinary, try BinaryCheck.looksBinary(file) {
                 report.skippedBinary = true
                 return report
             }
             let pipelineOptions = PipelineOptions(threads: threads, chunkSize: options.chunkSize,
                                                   plan: try ActionPlan(profile: .redact), detection: options.detection)
-            let (findings, stats) = try Pipeline(options: pipelineOptions).scan(inputs: [path], keepRaw: options.showValues)
+            let (findings, stats) = try Pipeline(options: pipelineOptions).scan(sources: [.opened(file)], keepRaw: options.showValues)
             report.findings = findings
             report.bytes = stats.decodedBytes
         } catch let error as AnonLogError {
             report.error = error.message
         } catch {
-            report.error = "\(path): \(error)"
+            report.error = "\(planned.path): \(error)"
         }
         return report
     }

@@ -19,8 +19,9 @@ int anonlog_map_guard_add(const void *start, size_t length, const char *name);
 /// Forgets a mapping registered with `anonlog_map_guard_add` (before it is unmapped).
 void anonlog_map_guard_remove(int handle);
 
-/// Registers a temp file that a SIGBUS exit must delete; returns a handle, or -1 when full.
-int anonlog_map_guard_add_temp(const char *path);
+/// Registers a temp file (`name` in the open directory `directory`, which stays open while it is
+/// registered) that a SIGBUS exit must delete; returns a handle, or -1 when full.
+int anonlog_map_guard_add_temp(int directory, const char *name);
 
 /// Forgets a temp file registered with `anonlog_map_guard_add_temp`.
 void anonlog_map_guard_remove_temp(int handle);

@@ -32,20 +32,35 @@ public struct KeyFile: Sendable {
         return try read(path)
     }
 
-    /// Reads and validates a key file: exactly 64 hex digits (and a newline), not readable by
-    /// group or others.
+    /// Reads and validates a key file: opened once (`PathResolver`: a symlink only when root or
+    /// the invoking user owns it), a regular file owned by root or the invoking user (whoever
+    /// owns a key can read or swap it), not readable by group or others, exactly 64 hex digits
+    /// (and a newline).
     public static func read(_ path: String) throws -> KeyFile {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw AnonLogError(.usage, "\(path): cannot read the key file: \(String(cString: strerror(errno))) (create one with 'anonlog keygen -o \(path)')")
+        let file: OpenedFile
+        do {
+            file = try PathResolver.openForReading(path)
+        } catch let error as AnonLogError {
+            throw AnonLogError(.usage, "\(error.message) (cannot read the key file; create one with 'anonlog keygen -o \(path)')")
+        }
+        let info = file.info
+        guard info.isRegular else { throw AnonLogError(.usage, "\(path): the key file is \(info.kindDescription), not a regular file") }
+        guard Trust.isTrustedOwner(info.st_uid) else {
+            throw AnonLogError(.usage, "\(path): the key file is owned by uid \(info.st_uid), not by you or root; whoever owns a key can read or replace it")
         }
         if info.st_mode & 0o077 != 0 {
             throw AnonLogError(.usage, "\(path): the key file is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); run 'chmod 600 \(path)'")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw AnonLogError(.usage, "\(path): cannot read the key file")
+        var text = [UInt8](repeating: 0, count: 130)
+        var count = 0
+        while count < text.count {
+            let n = text.withUnsafeMutableBytes { Glibc.read(file.fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw AnonLogError(.usage, "\(path): cannot read the key file: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            count += n
         }
-        var text = Array(data)
+        text.removeLast(text.count - count)
         if text.last == UInt8(ascii: "\n") { text.removeLast() }
         guard text.count == 64, let bytes = Hex.decode(text) else {
             throw AnonLogError(.usage, "\(path): not an anonlog key (expected 64 hex digits and a newline)")
@@ -62,23 +77,24 @@ public struct KeyFile: Sendable {
     /// Writes `key` as 64 hex digits and a newline, mode 0600, creating the directory; refuses
     /// to replace an existing file unless `overwrite`.
     public static func write(_ key: [UInt8], to path: String, overwrite: Bool) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
+        let (directory, name) = try PathResolver.parent(of: path, create: true)
+        let text = Data((Hex.encode(key) + "\n").utf8)
+        if overwrite {
+            // A new file renamed over the old one: never written through a planted link.
+            try PrivateFile.replace(name, in: directory, with: text)
+            return
         }
-        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
-        let fd = open(path, flags, 0o600)
+        let fd = name.withCString { openat(directory.fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
             if errno == EEXIST { throw AnonLogError(.usage, "\(path): a key already exists; use --force to replace it (old pseudonyms will no longer match)") }
             throw AnonLogError(.io, "\(path): cannot write the key: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         fchmod(fd, 0o600)
-        let text = Array((Hex.encode(key) + "\n").utf8)
         guard text.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == text.count, fsync(fd) == 0 else {
             throw AnonLogError(.io, "\(path): cannot write the key: \(String(cString: strerror(errno)))")
         }
+        directory.sync()
     }
 }
 

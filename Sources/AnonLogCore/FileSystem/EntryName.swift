@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One directory entry's name as the kernel stores it: bytes, not necessarily UTF-8.
+///
+/// Names are kept as bytes so that a file called `kund-\xe5sa.log` is opened by its real name
+/// instead of a lossy decoding of it; only messages show the decoded form.
+public struct EntryName: Hashable, Sendable {
+    /// The name's bytes followed by one NUL, ready for `openat` and friends.
+    let terminated: [CChar]
+
+    /// The name `string` (which must not contain `/`).
+    public init(_ string: String) {
+        terminated = Array(string.utf8CString)
+    }
+
+    /// The name held in `bytes` (no NUL inside).
+    init(bytes: UnsafeRawBufferPointer) {
+        var name = [CChar](repeating: 0, count: bytes.count + 1)
+        for (index, byte) in bytes.enumerated() { name[index] = CChar(bitPattern: byte) }
+        terminated = name
+    }
+
+    /// The raw bytes, without the NUL.
+    var bytes: [UInt8] { terminated.dropLast().map { UInt8(bitPattern: $0) } }
+
+    /// The name for messages (invalid UTF-8 shown as U+FFFD).
+    public var display: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// `.` or `..`.
+    var isDotOrDotDot: Bool { terminated == [46, 0] || terminated == [46, 46, 0] }
+
+    /// Calls `body` with the NUL-terminated name.
+    func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        try terminated.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    /// Whether the shell glob `pattern` matches this name (a leading dot only explicitly, as
+    /// glob(3) does).
+    func matches(_ pattern: String) -> Bool {
+        withCString { fnmatch(pattern, $0, FNM_PERIOD) == 0 }
+    }
+}

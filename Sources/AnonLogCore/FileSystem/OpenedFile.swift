@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An input file opened once, checked, and from then on read only through its descriptor.
+///
+/// The one open is the whole defence against a swap: whatever a hostile user does to the name
+/// afterwards, the bytes read are those of the file that was checked.
+public final class OpenedFile: @unchecked Sendable {
+    // Immutable after init; the descriptor is closed when the last reference goes.
+    /// The descriptor, open for reading.
+    let fd: Int32
+    /// The path for messages.
+    public let path: String
+    /// The file's status when it was opened.
+    let info: stat
+
+    /// Takes ownership of `fd`, already checked by the caller.
+    init(adopting fd: Int32, path: String, info: stat) {
+        self.fd = fd
+        self.path = path
+        self.info = info
+    }
+
+    deinit { close(fd) }
+
+    /// The file's device and inode.
+    public var identity: FileIdentity { FileIdentity(info) }
+
+    /// The size when opened (regular files).
+    var size: Int { Int(info.st_size) }
+
+    /// The file's status now (to see whether it changed while it was read).
+    func currentStatus() -> stat {
+        var now = stat()
+        fstat(fd, &now)
+        return now
+    }
+
+    /// Moves the read position back to the start (after a binary check read the first block).
+    func rewind() throws {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw AnonLogError.posix(path, errno: errno) }
+    }
+}

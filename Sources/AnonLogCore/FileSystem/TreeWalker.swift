@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Expands the paths given to `scan` and `--in-place -r` into the regular files to read,
+/// sorted by path, walking directories through held descriptors (`HeldDirectory`).
+///
+/// A directory is entered with `O_NOFOLLOW` relative to its parent and listed through its own
+/// descriptor; a symlink met inside a tree is skipped and reported, never followed (unless
+/// `-L`, and then only a link owned by root or the invoking user). Names are bytes, so a file
+/// whose name is not UTF-8 is found and opened like any other. Each file is remembered with its
+/// directory node and identity, and opened later only as that file.
+enum TreeWalker {
+    /// What a walk found.
+    struct Result {
+        /// Regular files, sorted by path.
+        var files: [PlannedFile] = []
+        /// Paths left out, with the reason.
+        var skipped: [SkippedPath] = []
+        /// One line per path that could not be read.
+        var errors: [String] = []
+    }
+
+    /// How to walk.
+    struct Options {
+        /// Descend into directories.
+        var recursive = false
+        /// Follow symlinks met while walking (owned by root or the invoking user only).
+        var followLinks = false
+        /// A named path that is a symlink to a file is followed (scan) or refused (in-place).
+        var followNamedFileLinks = true
+        /// Globs (base name or whole path) left out.
+        var excludes: [String] = []
+    }
+
+    /// Walks `paths` as `options` say.
+    static func walk(_ paths: [String], options: Options) -> Result {
+        var result = Result()
+        var visited = Set<FileIdentity>()
+        let budget = HandleBudget()
+        var parents: [String: DirectoryNode] = [:]
+        for path in paths {
+            do {
+                try walkNamed(path, options: options, budget: budget, parents: &parents, visited: &visited, into: &result)
+            } catch let error as AnonLogError {
+                result.errors.append(error.message)
+            } catch {
+                result.errors.append("\(path): \(error)")
+            }
+        }
+        result.files.sort { $0.path < $1.path }
+        return result
+    }
+
+    /// One named path: a file, or a directory to walk.
+    private static func walkNamed(_ path: String, options: Options, budget: HandleBudget, parents: inout [String: DirectoryNode],
+                                  visited: inout Set<FileIdentity>, into result: inout Result) throws {
+        let components = PathResolver.components(of: path)
+        if components.isEmpty || components.last!.isDotOrDotDot {
+            let root = try PathResolver.directory(path)
+            try walkDirectory(DirectoryNode(root: root), held: root, options: options, budget: budget, visited: &visited, into: &result)
+            return
+        }
+        // Arguments in one directory (a shell glob) share one resolution of it.
+        let name = components.last!
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        let parentPath = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]).isEmpty ? "/" : String(trimmed[..<$0]) } ?? "."
+        let parentNode: DirectoryNode
+        if let known = parents[parentPath] {
+            parentNode = known
+        } else {
+            parentNode = DirectoryNode(root: try PathResolver.parent(of: path).directory)
+            parents[parentPath] = parentNode
+        }
+        var directory = try parentNode.open()
+        var node = parentNode
+        var entry = name
+        guard var info = directory.status(of: name) else { throw AnonLogError.posix(path, errno: errno) }
+        if info.isSymlink {
+            // A link the operator named: followed when root or the invoking user owns it.
+            (directory, entry) = try PathResolver.finalEntry(of: path)
+            guard let target = directory.status(of: entry) else { throw AnonLogError.posix(path, errno: errno) }
+            info = target
+            if info.isRegular && !options.followNamedFileLinks {
+                throw AnonLogError(.usage, "\(path): is a symbolic link; give the file it points to")
+            }
+            node = DirectoryNode(root: directory)
+        }
+        if info.isDirectory {
+            guard options.recursive else {
+                throw AnonLogError(.usage, "\(path): is a directory (use -r to scan it)")
+            }
+            let held = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(trimmed.isEmpty ? path : String(trimmed))
+            try walkDirectory(DirectoryNode(root: held), held: held, options: options, budget: budget, visited: &visited, into: &result)
+        } else if info.isRegular {
+            if !isExcluded(path, name: entry, options: options) {
+                result.files.append(PlannedFile(directory: node, name: entry, identity: FileIdentity(info), path: path,
+                                                size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
+            }
+        } else if info.isSymlink {
+            throw AnonLogError(.io, "\(path): is a symbolic link; not followed")
+        } else {
+            result.skipped.append(SkippedPath(path: path, reason: "\(info.kindDescription), not a regular file"))
+        }
+    }
+
+    /// Lists `held` (the directory of `node`) and descends into its subdirectories.
+    private static func walkDirectory(_ node: DirectoryNode, held: HeldDirectory, options: Options, budget: HandleBudget,
+                                      visited: inout Set<FileIdentity>, into result: inout Result) throws {
+        // A directory reached twice (through -L links) is walked once: no loops.
+        guard visited.insert(held.identity).inserted else { return }
+        let names: [EntryName]
+        do {
+            names = try held.names()
+        } catch let error as AnonLogError {
+            result.errors.append(error.message)
+            return
+        }
+        for name in names.sorted(by: { $0.terminated.lexicographicallyPrecedes($1.terminated) }) {
+            let path = held.path(of: name)
+            if isExcluded(path, name: name, options: options) { continue }
+            guard var info = held.status(of: name) else { continue }  // gone since the listing
+            var directory = held
+            var entry = name
+            var entryNode = node
+            if info.isSymlink {
+                guard options.followLinks else {
+                    result.skipped.append(SkippedPath(path: path, reason: "symbolic link, not followed"))
+                    continue
+                }
+                do {
+                    (directory, entry) = try PathResolver.finalEntry(of: path)
+                    guard let target = directory.status(of: entry) else { continue }
+                    info = target
+                    entryNode = DirectoryNode(root: directory)
+                } catch let error as AnonLogError {
+                    result.skipped.append(SkippedPath(path: path, reason: error.message))
+                    continue
+                }
+            }
+            if info.isDirectory {
+                do {
+                    let child = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(path)
+                    let childNode = entryNode === node && directory === held
+                        ? DirectoryNode(parent: node, name: entry, directory: child, budget: budget)
+                        : DirectoryNode(root: child)
+                    try walkDirectory(childNode, held: child, options: options, budget: budget, visited: &visited, into: &result)
+                } catch let error as AnonLogError {
+                    result.errors.append(error.message)
+                }
+            } else if info.isRegular {
+                result.files.append(PlannedFile(directory: entryNode, name: entry, identity: FileIdentity(info), path: path,
+                                                size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
+            } else {
+                result.skipped.append(SkippedPath(path: path, reason: "\(info.kindDescription), not a regular file"))
+            }
+        }
+    }
+
+    /// Whether `--exclude` leaves the file out (glob on the base name or the whole path).
+    static func isExcluded(_ path: String, name: EntryName, options: Options) -> Bool {
+        guard !options.excludes.isEmpty else { return false }
+        return options.excludes.contains { pattern in name.withCString { fnmatch(pattern, $0, 0) == 0 } || fnmatch(pattern, path, 0) == 0 }
+    }
+}
