@@ -25,9 +25,7 @@ struct DetectionOptions: ParsableArguments {
         }
         var known: [String] = []
         if let usersFile {
-            guard let data = FileManager.default.contents(atPath: usersFile) else {
-                throw AnonLogError(.usage, "\(usersFile): cannot read the users file")
-            }
+            let data = try PathResolver.readConfiguration(usersFile, what: "users file", requireTrusted: false)
             known = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" })
                 .map { String($0.split(separator: ":").first ?? "").trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }

@@ -32,9 +32,7 @@ struct SweepCommand: ParsableCommand {
     var jobs: Int = 0
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: policy) else {
-            throw AnonLogError(.usage, "\(policy): cannot read the policy file")
-        }
+        let data = try PathResolver.readConfiguration(policy, what: "policy file", requireTrusted: true)
         let parsed = try PolicyParser.parse(String(decoding: data, as: UTF8.self), path: policy)
         let clock = try now.map(Self.parseTime) ?? Int(Date().timeIntervalSince1970)
         var detection = DetectionConfig()

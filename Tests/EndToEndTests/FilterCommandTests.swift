@@ -16,6 +16,18 @@ import Testing
         }
     }
 
+    /// Regression (issue 13): named inputs go through the trusted-link rule; root's and the
+    /// user's own links (`/dev/stdin` is root's link to /proc's) must still work.
+    @Test func namedStandardInputAndProcessSubstitutionStillWork() throws {
+        let sample = Anonlog.packageRoot.appendingPathComponent("Samples/access.log").path
+        let expected = Anonlog.packageRoot.appendingPathComponent("Samples/access.redacted.log").path
+        let binary = Anonlog.binary.path
+        let viaStdin = try Anonlog.shell("'\(binary)' --profile redact --today 2026-11-26 /dev/stdin < '\(sample)' | cmp - '\(expected)'")
+        #expect(viaStdin.status == 0)
+        let viaPipe = try Anonlog.shell("cat '\(sample)' | '\(binary)' --profile redact --today 2026-11-26 /dev/fd/0 | cmp - '\(expected)'")
+        #expect(viaPipe.status == 0)
+    }
+
     @Test func stdinToStdoutWithStats() throws {
         let result = try Anonlog.run(["--profile", "redact", "--stats"], stdin: Array("a 1.2.3.4 b 5.6.7.8\n".utf8))
         #expect(result.status == 0)

@@ -390,6 +390,29 @@ struct HostileFileSystemTests {
         #expect(run.stderr.contains("owned by uid 65534"), "\(run.stderr)")
     }
 
+    @Test("a policy file another user owns or can write is refused", arguments: ["owned", "group-writable"])
+    func policyAnotherUserCanChangeIsRefused(case name: String) throws {
+        let base = try Hostile.base()
+        defer { try? FileManager.default.removeItem(at: base) }
+        try Hostile.directory(base.path + "/state", mode: 0o700)
+        try Hostile.directory(base.path + "/logs")
+        try Hostile.write(base.path + "/logs/a.log", "x\n")
+        Hostile.age(base.path + "/logs/a.log", days: 60)
+        let policy = base.path + "/policy.toml"
+        try Hostile.write(policy, """
+            state_file = "\(base.path)/state/state.json"
+            audit_log = "\(base.path)/state/audit.jsonl"
+            [[rule]]
+            paths = ["\(base.path)/logs/*.log"]
+            delete_after = "1d"
+            """, mode: name == "owned" ? 0o644 : 0o664, owner: name == "owned" ? Hostile.nobody : nil)
+        if name != "owned" { chown(policy, 0, Hostile.nobody) }
+        let run = try Hostile.run(["sweep", "--policy", policy], in: base)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("policy file is"), "\(run.stderr)")
+        #expect(Hostile.bytes(base.path + "/logs/a.log") != nil, "nothing is deleted on an untrusted policy")
+    }
+
     // MARK: Walks
 
     @Test("scan -r and --in-place -r skip and report symlinks and FIFOs in the tree, never follow or block")
@@ -410,8 +433,22 @@ struct HostileFileSystemTests {
         #expect(rewrite.stderr.contains("pipe.log: a FIFO, not a regular file"), "\(rewrite.stderr)")
         #expect(Hostile.bytes(site + "/real.log") == Array("user 0.0.0.0\n".utf8))
         victim.expectUntouched()
+        // A name that is not UTF-8 (Latin-1 "kund-åsa.log") is walked, opened and rewritten.
+        let rawName: [CChar] = (Array((site + "/kund-").utf8) + [0xE5] + Array("sa.log".utf8) + [0]).map { CChar(bitPattern: $0) }
+        let fd = open(rawName, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(fd >= 0)
+        _ = write(fd, "user 10.0.0.2\n", 14)
+        close(fd)
+        let again = try Hostile.run(["--profile", "redact", "--in-place", "-r", site], in: base, seconds: 30)
+        #expect(again.status == 0, "\(again.stderr)")
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let reader = open(rawName, O_RDONLY)
+        let count = read(reader, &buffer, 64)
+        close(reader)
+        #expect(Array(buffer[0..<max(0, count)]) == Array("user 0.0.0.0\n".utf8), "a file whose name is not UTF-8 was not rewritten")
         let scan = try Hostile.run(["scan", "-r", site], in: base, seconds: 30)
         #expect(!scan.timedOut)
-        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(scan.status == 0 || scan.status == 1, "\(scan.stderr)")
+        victim.expectUntouched()
     }
 }

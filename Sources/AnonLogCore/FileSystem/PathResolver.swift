@@ -129,3 +129,37 @@ extension HeldDirectory {
         return try HeldDirectory(adopting: copy, path: shown)
     }
 }
+
+extension PathResolver {
+    /// The bytes of a small configuration file the operator named (a policy, a users list),
+    /// opened like any named input. With `requireTrusted`, the file must be owned by root or
+    /// the invoking user and writable by no one else: a policy decides what root deletes.
+    public static func readConfiguration(_ path: String, what: String, requireTrusted: Bool) throws -> [UInt8] {
+        let file: OpenedFile
+        do {
+            file = try openForReading(path)
+        } catch let error as AnonLogError {
+            throw AnonLogError(.usage, "\(error.message) (cannot read the \(what))")
+        }
+        let info = file.info
+        if requireTrusted {
+            guard Trust.isTrustedOwner(info.st_uid) else {
+                throw AnonLogError(.usage, "\(path): the \(what) is owned by uid \(info.st_uid), not by you or root; refusing to act on it")
+            }
+            if info.st_mode & S_IWOTH != 0 || (info.st_mode & S_IWGRP != 0 && !Trust.isTrustedGroup(info.st_gid)) {
+                throw AnonLogError(.usage, "\(path): the \(what) is writable by other users (mode \(Trust.octal(info.st_mode))); run 'chmod go-w \(path)'")
+            }
+        }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(file.fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw AnonLogError(.usage, "\(path): cannot read the \(what): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+            guard bytes.count <= 64 << 20 else { throw AnonLogError(.usage, "\(path): the \(what) is larger than 64 MiB") }
+        }
+        return bytes
+    }
+}
