@@ -13,7 +13,11 @@ import Glibc
 /// file layer (`Sources/AnonLogCore/FileSystem`).
 @Suite(.serialized, .enabled(if: Hostile.isRoot, "needs root to own files as another user"))
 struct HostileFileSystemTests {
-    static let rounds = 50
+    /// Rounds per race (`ANONLOG_HOSTILE_ROUNDS` lowers it to replay the suite against an old
+    /// binary, where every FIFO round hangs until the time limit).
+    static let rounds = Int(ProcessInfo.processInfo.environment["ANONLOG_HOSTILE_ROUNDS"] ?? "") ?? 50
+    /// Seconds a racing run may take before it counts as hung.
+    static let limit = Double(ProcessInfo.processInfo.environment["ANONLOG_HOSTILE_LIMIT"] ?? "") ?? 30
     static let secret = "SECRET-MARKER root only 10.9.8.7\n"
 
     /// A root-only file outside the attacker's reach, and its bytes.
@@ -61,7 +65,7 @@ struct HostileFileSystemTests {
             }
             let racer = try Hostile.startRacer(["--watch", site + "/access.log", "--on", round % 2 == 0 ? "close" : "open",
                                                 "--exchange", site + "/access.log", site + "/swap"])
-            let run = try Hostile.run(["--profile", "redact", "--in-place", site + "/access.log"], in: base, seconds: 30)
+            let run = try Hostile.run(["--profile", "redact", "--in-place", site + "/access.log"], in: base, seconds: Self.limit)
             Hostile.stop(racer)
             #expect(!run.timedOut, "round \(round): anonlog hung")
             #expect(run.status == 0 || run.status == 2, "round \(round): exit \(run.status): \(run.stderr)")
@@ -82,15 +86,7 @@ struct HostileFileSystemTests {
         defer { try? FileManager.default.removeItem(at: base) }
         let victim = try Victim(in: base)
         let site = base.appendingPathComponent("site").path
-        let policy = base.appendingPathComponent("policy.toml").path
-        try Hostile.directory(base.appendingPathComponent("state").path, mode: 0o700)
-        try Hostile.write(policy, """
-            state_file = "\(base.path)/state/state.json"
-            audit_log = "\(base.path)/state/audit.jsonl"
-            [[rule]]
-            paths = ["\(site)/*.log"]
-            redact_after = "1d"
-            """)
+        let policy = try Hostile.policy(in: base, paths: "\(site)/*.log", "redact_after = \"1d\"")
         for round in 0..<Self.rounds {
             try? FileManager.default.removeItem(atPath: site)
             try Hostile.directory(site, owner: Hostile.nobody)
@@ -104,7 +100,7 @@ struct HostileFileSystemTests {
             }
             let racer = try Hostile.startRacer(["--watch", site + "/access.log", "--on", round % 2 == 0 ? "close" : "open",
                                                 "--exchange", site + "/access.log", site + "/swap"])
-            let run = try Hostile.run(["sweep", "--policy", policy, "-j", "1"], in: base, seconds: 30)
+            let run = try Hostile.run(["sweep", "--policy", policy, "-j", "1"], in: base, seconds: Self.limit)
             Hostile.stop(racer)
             #expect(!run.timedOut, "round \(round): the sweep hung")
             #expect(run.status == 0 || run.status == 1, "round \(round): exit \(run.status): \(run.stderr)")
@@ -129,15 +125,7 @@ struct HostileFileSystemTests {
         try Hostile.directory(base.path + "/sites/bob/logs", owner: Hostile.nobody)
         try Hostile.write(base.path + "/sites/bob/logs/bob.log", Hostile.accessLog(lines: 3), owner: Hostile.nobody)
         Hostile.age(base.path + "/sites/bob/logs/bob.log", days: 60)
-        try Hostile.directory(base.path + "/state", mode: 0o700)
-        let policy = base.path + "/policy.toml"
-        try Hostile.write(policy, """
-            state_file = "\(base.path)/state/state.json"
-            audit_log = "\(base.path)/state/audit.jsonl"
-            [[rule]]
-            paths = ["\(base.path)/sites/*/logs/*.log"]
-            delete_after = "1d"
-            """)
+        let policy = try Hostile.policy(in: base, paths: "\(base.path)/sites/*/logs/*.log", "delete_after = \"1d\"")
         let run = try Hostile.run(["sweep", "--policy", policy], in: base)
         #expect(run.status == 1)
         #expect(Hostile.bytes(outside + "/old.log") == before)
@@ -167,7 +155,7 @@ struct HostileFileSystemTests {
             try Hostile.write(site + "/first.log", Hostile.accessLog(lines: 4000), owner: Hostile.nobody)
             let racer = try Hostile.startRacer(["--watch", site + "/sub", "--on", round % 2 == 0 ? "close" : "open",
                                                 "--rename", site + "/sub", site + "/moved", "--symlink", outside, site + "/sub"])
-            let run = try Hostile.run(["--profile", "redact", "--in-place", "-r", "-j", "1", base.path + "/tree"], in: base, seconds: 30)
+            let run = try Hostile.run(["--profile", "redact", "--in-place", "-r", "-j", "1", base.path + "/tree"], in: base, seconds: Self.limit)
             Hostile.stop(racer)
             #expect(!run.timedOut, "round \(round): anonlog hung")
             #expect(run.status == 0 || run.status == 2, "round \(round): exit \(run.status): \(run.stderr)")
@@ -281,16 +269,7 @@ struct HostileFileSystemTests {
         let base = try Hostile.base()
         defer { try? FileManager.default.removeItem(at: base) }
         let logs = base.path + "/logs"
-        try Hostile.directory(base.path + "/state", mode: 0o700)
-        let policy = base.path + "/policy.toml"
-        try Hostile.write(policy, """
-            state_file = "\(base.path)/state/state.json"
-            audit_log = "\(base.path)/state/audit.jsonl"
-            [[rule]]
-            paths = ["\(logs)/*.log"]
-            redact_after = "1d"
-            delete_after = "30d"
-            """)
+        let policy = try Hostile.policy(in: base, paths: "\(logs)/*.log", "redact_after = \"1d\"", "delete_after = \"30d\"")
         var kept = 0
         for round in 0..<Self.rounds {
             try? FileManager.default.removeItem(atPath: logs)
@@ -302,7 +281,7 @@ struct HostileFileSystemTests {
             try Hostile.write(logs + "/fresh", "NEW DATA\n", owner: Hostile.nobody)
             // logrotate's move: a new file takes b.log's name while the sweep works on a.log.
             let racer = try Hostile.startRacer(["--watch", logs + "/a.log", "--on", "open", "--rename", logs + "/fresh", logs + "/b.log"])
-            let run = try Hostile.run(["sweep", "--policy", policy, "-j", "1"], in: base, seconds: 30)
+            let run = try Hostile.run(["sweep", "--policy", policy, "-j", "1"], in: base, seconds: Self.limit)
             Hostile.stop(racer)
             #expect(!run.timedOut)
             let survived = Hostile.bytes(logs + "/b.log") == Array("NEW DATA\n".utf8)
@@ -333,16 +312,9 @@ struct HostileFileSystemTests {
         #expect(Hostile.bytes(base.path + "/a.log") == Array(raw.utf8))
         #expect(Hostile.bytes(base.path + "/other-name") == Array(raw.utf8))
 
-        try Hostile.directory(base.path + "/state", mode: 0o700)
         Hostile.age(base.path + "/a.log", days: 60)
-        try Hostile.write(base.path + "/policy.toml", """
-            state_file = "\(base.path)/state/state.json"
-            audit_log = "\(base.path)/state/audit.jsonl"
-            [[rule]]
-            paths = ["\(base.path)/*.log"]
-            redact_after = "1d"
-            """)
-        let sweep = try Hostile.run(["sweep", "--policy", base.path + "/policy.toml"], in: base)
+        let policy = try Hostile.policy(in: base, paths: "\(base.path)/*.log", "redact_after = \"1d\"")
+        let sweep = try Hostile.run(["sweep", "--policy", policy], in: base)
         #expect(sweep.status == 1)
         #expect(sweep.stderr.contains("has 2 hard links"), "\(sweep.stderr)")
         #expect(Hostile.bytes(base.path + "/other-name") == Array(raw.utf8))
@@ -426,7 +398,7 @@ struct HostileFileSystemTests {
         Hostile.symlink(victim.path, at: site + "/shadow.log", owner: Hostile.nobody)
         Hostile.symlink(victim.path, at: site + "/rootlink.log")
         mkfifo(site + "/pipe.log", 0o644)
-        let rewrite = try Hostile.run(["--profile", "redact", "--in-place", "-r", site], in: base, seconds: 30)
+        let rewrite = try Hostile.run(["--profile", "redact", "--in-place", "-r", site], in: base, seconds: Self.limit)
         #expect(!rewrite.timedOut)
         #expect(rewrite.status == 0, "\(rewrite.stderr)")
         #expect(rewrite.stderr.contains("shadow.log: symbolic link, not followed"), "\(rewrite.stderr)")
@@ -439,14 +411,14 @@ struct HostileFileSystemTests {
         #expect(fd >= 0)
         _ = write(fd, "user 10.0.0.2\n", 14)
         close(fd)
-        let again = try Hostile.run(["--profile", "redact", "--in-place", "-r", site], in: base, seconds: 30)
+        let again = try Hostile.run(["--profile", "redact", "--in-place", "-r", site], in: base, seconds: Self.limit)
         #expect(again.status == 0, "\(again.stderr)")
         var buffer = [UInt8](repeating: 0, count: 64)
         let reader = open(rawName, O_RDONLY)
         let count = read(reader, &buffer, 64)
         close(reader)
         #expect(Array(buffer[0..<max(0, count)]) == Array("user 0.0.0.0\n".utf8), "a file whose name is not UTF-8 was not rewritten")
-        let scan = try Hostile.run(["scan", "-r", site], in: base, seconds: 30)
+        let scan = try Hostile.run(["scan", "-r", site], in: base, seconds: Self.limit)
         #expect(!scan.timedOut)
         #expect(scan.status == 0 || scan.status == 1, "\(scan.stderr)")
         victim.expectUntouched()

@@ -52,6 +52,20 @@ enum Hostile {
         utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW)
     }
 
+    /// Writes `base/policy.toml` with state and audit in `base/state` (made private) and one rule
+    /// over `paths` with the given `*_after` lines; returns its path.
+    static func policy(in base: URL, paths: String, _ stages: String...) throws -> String {
+        try directory(base.path + "/state", mode: 0o700)
+        let path = base.path + "/policy.toml"
+        try write(path, """
+            state_file = "\(base.path)/state/state.json"
+            audit_log = "\(base.path)/state/audit.jsonl"
+            [[rule]]
+            paths = ["\(paths)"]
+            """ + "\n" + stages.joined(separator: "\n") + "\n")
+        return path
+    }
+
     /// The bytes of `path`, or nil.
     static func bytes(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }
@@ -117,7 +131,7 @@ enum Hostile {
         environment["ANONLOG_KEY_FILE"] = nil
         process.environment = environment
         let errorPath = directory.appendingPathComponent("stderr-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardError = errorHandle
         process.standardOutput = FileHandle.nullDevice

@@ -138,7 +138,12 @@ public final class HeldDirectory: @unchecked Sendable {
         let stem = Array(name.bytes.prefix(200))
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
-            let suffix = (0..<6).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+            // One getrandom call per name, 6 characters of ~6 bits each.
+            var bits = generator.next()
+            let suffix: [UInt8] = (0..<6).map { _ in
+                defer { bits >>= 10 }
+                return alphabet[Int(bits & 1023) % alphabet.count]
+            }
             let tempBytes = [UInt8(ascii: ".")] + stem + Array(".anonlog-".utf8) + suffix
             let temp = tempBytes.withUnsafeBytes { EntryName(bytes: $0) }
             let file = temp.withCString { openat(fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
@@ -204,6 +209,24 @@ public final class HeldDirectory: @unchecked Sendable {
 
     /// Flushes the directory (a rename or unlink in it) to disk; best effort.
     func sync() { fsync(fd) }
+
+    /// Opens (creating with `mode`) the state, lock or audit file `name` with `flags` plus
+    /// `O_CREAT|O_NOFOLLOW|O_NONBLOCK`; a symlink or anything but a regular file there is refused
+    /// with a line naming `what`. The caller owns the returned descriptor.
+    func openPrivateFile(_ name: EntryName, flags: Int32, mode: mode_t, what: String) throws -> Int32 {
+        let shown = path(of: name)
+        let fd = name.withCString { openat(self.fd, $0, flags | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode) }
+        guard fd >= 0 else {
+            if errno == ELOOP { throw AnonLogError(.io, "\(shown): is a symbolic link; refusing to use it as the \(what)") }
+            throw AnonLogError.posix("\(shown): cannot open the \(what)", errno: errno)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.isRegular else {
+            close(fd)
+            throw AnonLogError(.io, "\(shown): not a regular file; refusing to use it as the \(what)")
+        }
+        return fd
+    }
 
     /// Throws unless only root and the invoking user can change the directory's entries (state,
     /// lock and audit files live only in such a directory).

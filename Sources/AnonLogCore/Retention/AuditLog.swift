@@ -14,16 +14,7 @@ final class AuditLog: @unchecked Sendable {
         self.path = path
         let (directory, name) = try PathResolver.parent(of: path, create: true)
         try directory.requirePrivate(for: "audit log")
-        let fd = name.withCString { openat(directory.fd, $0, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o640) }
-        guard fd >= 0 else {
-            if errno == ELOOP { throw AnonLogError(.io, "\(path): is a symbolic link; refusing to write the audit log through it") }
-            throw AnonLogError.posix("\(path): cannot open the audit log", errno: errno)
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.isRegular else {
-            close(fd)
-            throw AnonLogError(.io, "\(path): not a regular file; refusing to write the audit log there")
-        }
+        let fd = try directory.openPrivateFile(name, flags: O_WRONLY | O_APPEND, mode: 0o640, what: "audit log")
         self.fd = fd
     }
 

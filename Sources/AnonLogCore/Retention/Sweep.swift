@@ -51,17 +51,8 @@ public struct Sweeper: Sendable {
         let (directory, name) = try PathResolver.parent(of: policy.stateFile, create: true)
         try directory.requirePrivate(for: "state file")
         let lockName = EntryName(name.display + ".lock")
-        let fd = lockName.withCString { openat(directory.fd, $0, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600) }
         let lockPath = directory.path(of: lockName)
-        guard fd >= 0 else {
-            if errno == ELOOP { throw AnonLogError(.io, "\(lockPath): is a symbolic link; refusing to use it as the lock") }
-            throw AnonLogError.posix("\(lockPath): cannot open the lock", errno: errno)
-        }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.isRegular else {
-            close(fd)
-            throw AnonLogError(.io, "\(lockPath): not a regular file; refusing to use it as the lock")
-        }
+        let fd = try directory.openPrivateFile(lockName, flags: O_RDWR, mode: 0o600, what: "lock")
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw AnonLogError(.io, "\(lockPath): another sweep is running; nothing done")
