@@ -7,9 +7,11 @@ import Glibc
 /// The one open is the whole defence against a swap: whatever a hostile user does to the name
 /// afterwards, the bytes read are those of the file that was checked.
 public final class OpenedFile: @unchecked Sendable {
-    // Immutable after init; the descriptor is closed when the last reference goes.
+    // Immutable after init except `isClosed`, which only the one thread that owns a rewrite
+    // sets (`closeNow`); the descriptor is closed then or when the last reference goes.
     /// The descriptor, open for reading.
     let fd: Int32
+    private var isClosed = false
     /// The path for messages.
     public let path: String
     /// The file's status when it was opened.
@@ -22,7 +24,16 @@ public final class OpenedFile: @unchecked Sendable {
         self.info = info
     }
 
-    deinit { close(fd) }
+    deinit { if !isClosed { close(fd) } }
+
+    /// Closes the descriptor before the last reference goes: a rewrite closes the original
+    /// before renaming over it, so the old inode is freed at the rename instead of going
+    /// through ext4's orphan list at a later close (a journal write per file).
+    func closeNow() {
+        guard !isClosed else { return }
+        isClosed = true
+        close(fd)
+    }
 
     /// The file's device and inode.
     public var identity: FileIdentity { FileIdentity(info) }

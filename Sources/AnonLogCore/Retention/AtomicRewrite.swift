@@ -88,6 +88,7 @@ public enum AtomicRewrite {
             guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
             try beforeRename(UInt64(written.st_dev), UInt64(written.st_ino))
         }
+        input.closeNow()
         try directory.replace(name, withTemp: temp, expected: input.identity)
         renamed = true
         directory.sync()
