@@ -423,4 +423,103 @@ struct HostileFileSystemTests {
         #expect(scan.status == 0 || scan.status == 1, "\(scan.stderr)")
         victim.expectUntouched()
     }
+
+    // MARK: Found in review (each an attack on the first version of the file layer)
+
+    @Test("a named input flipping between a file and a symlink (a swap loop) never makes root read the link's target")
+    func namedInputSwapLoop() throws {
+        let base = try Hostile.base()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let victim = try Victim(in: base)
+        let site = base.path + "/site"
+        try Hostile.directory(site, owner: Hostile.nobody)
+        try Hostile.write(site + "/access.log", Hostile.accessLog(lines: 20), owner: Hostile.nobody)
+        Hostile.symlink(victim.path, at: site + "/swap", owner: Hostile.nobody)
+        let racer = try Hostile.startRacer(["--on", "start", "--spin", "--exchange", site + "/access.log", site + "/swap"])
+        defer { Hostile.stop(racer) }
+        let output = base.path + "/out.log"
+        for round in 0..<(Self.rounds * 4) {
+            let run = try Hostile.run(["--profile", "redact", "-o", output, site + "/access.log"], in: base, seconds: Self.limit)
+            #expect(!run.timedOut)
+            #expect(run.status == 0 || run.status == 2, "round \(round): \(run.stderr)")
+            #expect(!String(decoding: Hostile.bytes(output) ?? [], as: UTF8.self).contains("SECRET-MARKER"),
+                    "round \(round): root's file was read through the swapped-in link")
+        }
+        victim.expectUntouched()
+    }
+
+    @Test("a hard link to root's file is neither written by -o nor read from a directory another user owns")
+    func hardLinkedOutputAndInput() throws {
+        // Linking root's file takes fs.protected_hardlinks=0 (the kernel default without
+        // systemd); root makes the link here to stand for that attacker.
+        let base = try Hostile.base()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let victim = try Victim(in: base)
+        let site = base.path + "/site"
+        try Hostile.directory(site, owner: Hostile.nobody)
+        link(victim.path, site + "/out.log")
+        link(victim.path, site + "/in.log")
+        try Hostile.write(base.path + "/input.log", "a line 10.0.0.1\n")
+        for append in [false, true] {
+            let run = try Hostile.run(["--profile", "redact", "-o", site + "/out.log"] + (append ? ["--append"] : []) + [base.path + "/input.log"], in: base)
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("hard links"), "\(run.stderr)")
+        }
+        let read = try Hostile.run(["--profile", "redact", "-o", base.path + "/copy.log", site + "/in.log"], in: base)
+        #expect(read.status == 2)
+        #expect(!String(decoding: Hostile.bytes(base.path + "/copy.log") ?? [], as: UTF8.self).contains("SECRET-MARKER"))
+        let scan = try Hostile.run(["scan", "-r", "--show-values", site], in: base)
+        #expect(scan.status == 2, "\(scan.stderr)")
+        victim.expectUntouched()
+    }
+
+    @Test("a customer truncating their big log mid-rewrite fails that file only; the other files are still done")
+    func truncationDuringRewriteEndsOnlyThatFile() throws {
+        let base = try Hostile.base()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let site = base.path + "/site"
+        try Hostile.directory(site, owner: Hostile.nobody)
+        let big = Hostile.accessLog(lines: 30000)   // over 1 MiB: the size that was mapped
+        try Hostile.write(site + "/a.log", big, owner: Hostile.nobody)
+        try Hostile.write(site + "/b.log", big, owner: Hostile.nobody)
+        let racer = try Hostile.startRacer(["--watch", site + "/a.log", "--on", "open", "--truncate", site + "/a.log"])
+        let run = try Hostile.run(["--profile", "redact", "--in-place", "-r", "-j", "1", site], in: base, seconds: Self.limit)
+        Hostile.stop(racer)
+        #expect(!run.timedOut)
+        #expect(run.status == 0 || run.status == 2, "\(run.stderr)")
+        #expect(!run.stderr.contains("shrank"), "the whole run died of SIGBUS: \(run.stderr)")
+        #expect(!String(decoding: Hostile.bytes(site + "/b.log") ?? [], as: UTF8.self).contains("192.0.2."),
+                "the next file was not rewritten")
+    }
+
+    @Test("a tree nested deeper than the descriptor limit is walked without running out of descriptors")
+    func deepTreeNeedsNoDescriptorPerLevel() throws {
+        let base = try Hostile.base()
+        defer { try? FileManager.default.removeItem(at: base) }
+        var path = base.path + "/site"
+        try Hostile.directory(path, owner: Hostile.nobody)
+        for _ in 0..<600 {
+            path += "/d"
+            mkdir(path, 0o755)
+        }
+        try Hostile.write(path + "/deep.log", "x 10.0.0.1\n")
+        let run = try Anonlog.shell("ulimit -n 200; '\(Anonlog.binary.path)' --profile redact --in-place -r '\(base.path)/site' 2>&1 >/dev/null; echo $?")
+        #expect(String(decoding: run.stdout, as: UTF8.self).hasSuffix("0\n"), "\(String(decoding: run.stdout, as: UTF8.self))")
+        #expect(Hostile.bytes(path + "/deep.log") == Array("x 0.0.0.0\n".utf8))
+    }
+
+    @Test("an extended attribute whose name is not UTF-8 is kept, and does not block the rewrite")
+    func nonUTF8AttributeNameIsKept() throws {
+        let base = try Hostile.base()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let path = base.path + "/a.log"
+        try Hostile.write(path, "x 10.0.0.1\n")
+        let name: [CChar] = (Array("user.k".utf8) + [0xFF, 0]).map { CChar(bitPattern: $0) }
+        #expect(setxattr(path, name, "v", 1, 0) == 0)
+        let run = try Hostile.run(["--profile", "redact", "--in-place", path], in: base)
+        #expect(run.status == 0, "\(run.stderr)")
+        var value: UInt8 = 0
+        #expect(getxattr(path, name, &value, 1) == 1 && value == UInt8(ascii: "v"))
+        #expect(Hostile.bytes(path) == Array("x 0.0.0.0\n".utf8))
+    }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A directory met by a walk or a glob, remembered by identity so that its files can be opened
 /// later, from another thread, without resolving a path again.
@@ -55,8 +58,13 @@ final class HandleBudget: @unchecked Sendable {
     private let lock = NSLock()
     private var left: Int
 
-    /// A budget of `count` descriptors.
-    init(_ count: Int = 256) { left = count }
+    /// A budget of `count` descriptors, at most a quarter of the process's descriptor limit
+    /// (the rest is for the files being read and written, and the pipeline's threads).
+    init(_ count: Int = 256) {
+        var limit = rlimit()
+        let soft = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 ? Int(clamping: limit.rlim_cur) : 1024
+        left = max(0, min(count, soft / 4))
+    }
 
     /// Takes one descriptor from the budget; false when it is spent.
     func take() -> Bool {

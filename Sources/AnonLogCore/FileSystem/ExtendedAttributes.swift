@@ -22,19 +22,21 @@ enum ExtendedAttributes {
         var value = [UInt8](repeating: 0, count: 4096)
         while start < listed {
             let end = list[start..<listed].firstIndex(of: 0) ?? listed
-            let name = String(decoding: list[start..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            // The name's own bytes (a name need not be UTF-8), NUL-terminated.
+            let name = Array(list[start..<end]) + [0]
+            let shownName = String(decoding: list[start..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             start = end + 1
-            if name.isEmpty { continue }
+            if name.count == 1 { continue }
             var size = fgetxattr(source, name, &value, value.count)
             if size < 0 && errno == ERANGE {
                 let needed = fgetxattr(source, name, nil, 0)
-                guard needed >= 0 else { throw AnonLogError.posix("\(path): cannot read attribute \(name)", errno: errno) }
+                guard needed >= 0 else { throw AnonLogError.posix("\(path): cannot read attribute \(shownName)", errno: errno) }
                 value = [UInt8](repeating: 0, count: needed)
                 size = fgetxattr(source, name, &value, value.count)
             }
-            guard size >= 0 else { throw AnonLogError.posix("\(path): cannot read attribute \(name)", errno: errno) }
+            guard size >= 0 else { throw AnonLogError.posix("\(path): cannot read attribute \(shownName)", errno: errno) }
             guard fsetxattr(destination, name, value, size, 0) == 0 else {
-                throw AnonLogError.posix("\(path): cannot keep extended attribute \(name)", errno: errno)
+                throw AnonLogError.posix("\(path): cannot keep extended attribute \(shownName)", errno: errno)
             }
         }
     }

@@ -93,6 +93,12 @@ public final class HeldDirectory: @unchecked Sendable {
             close(file)
             throw AnonLogError(.io, "\(shown): the file was replaced since it was planned; left alone")
         }
+        if info.isRegular && info.st_nlink > 1 && info.st_uid != self.info.st_uid
+            && Trust.whyOthersCanWrite(self.info, fd: fd) != nil {
+            // With fs.protected_hardlinks=0 anyone can link root's files into their directory.
+            close(file)
+            throw AnonLogError(.io, "\(shown): a hard link (\(info.st_nlink) links) to a file of uid \(info.st_uid) in a directory others can write; not read")
+        }
         let isStream = info.kind == S_IFIFO || info.kind == S_IFCHR
         guard info.isRegular || (acceptTrustedStreams && isStream && Trust.isTrustedOwner(info.st_uid)) else {
             close(file)
@@ -187,8 +193,10 @@ public final class HeldDirectory: @unchecked Sendable {
         // fdopendir takes over the descriptor it is given: give it a new open of the same
         // directory (a dup would share the read position with every other user of `fd`).
         let copy = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard copy >= 0, let stream = fdopendir(copy) else {
+        guard copy >= 0 else { throw AnonLogError.posix(path, errno: errno) }
+        guard let stream = fdopendir(copy) else {
             let code = errno
+            close(copy)
             throw AnonLogError.posix(path, errno: code)
         }
         defer { closedir(stream) }

@@ -49,6 +49,10 @@ public final class OutputDestination {
             close(fd)
             throw AnonLogError.posix(path, errno: code)
         }
+        if info.isRegular && info.st_nlink > 1 {
+            close(fd)
+            throw AnonLogError(.io, "\(path): has \(info.st_nlink) hard links; refusing to write through one of them")
+        }
         if info.isRegular {
             guard append || ftruncate(fd, 0) == 0 else {
                 let code = errno

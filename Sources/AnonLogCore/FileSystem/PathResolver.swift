@@ -34,9 +34,10 @@ public enum PathResolver {
     /// (`/dev/stdin`, `<(zcat …)`).
     public static func openForReading(_ path: String) throws -> OpenedFile {
         let (directory, name) = try finalEntry(of: path)
-        // /proc/self/fd/N: the kernel's own links, which no other user can swap.
-        let viaProc = directory.status(of: name)?.isSymlink == true
-        return try directory.openFile(name, shownAs: path, acceptTrustedStreams: true, followKernelLink: viaProc)
+        // /proc/self/fd/N: the kernel's own links, which no other user can create or swap; in
+        // any other directory the last name is opened O_NOFOLLOW, whatever it has become since
+        // it was looked at.
+        return try directory.openFile(name, shownAs: path, acceptTrustedStreams: true, followKernelLink: directory.isProcFS)
     }
 
     /// The directory and name of what `path` finally names: a last component that is a symlink
@@ -44,12 +45,21 @@ public enum PathResolver {
     /// is one of /proc's magic links.
     public static func finalEntry(of path: String) throws -> (directory: HeldDirectory, name: EntryName) {
         var links = 0
-        var (directory, name) = try parent(of: Array(path.utf8), from: nil, shown: path, create: false, links: &links)
+        let (directory, name) = try parent(of: Array(path.utf8), from: nil, shown: path, create: false, links: &links)
+        return try followLinks(name, in: directory, shown: path, links: &links)
+    }
+
+    /// Follows the entry `name` of `directory` while it is a symlink owned by root or the
+    /// invoking user (each target resolved from the link's own directory, never re-read from a
+    /// path string); stops at anything else or at /proc's magic links.
+    static func followLinks(_ name: EntryName, in directory: HeldDirectory, shown: String,
+                            links: inout Int) throws -> (directory: HeldDirectory, name: EntryName) {
+        var (directory, name) = (directory, name)
         while let info = directory.status(of: name), info.isSymlink, !directory.isProcFS {
             let target = try directory.trustedLinkTarget(name)
             links += 1
-            guard links <= maxLinks else { throw AnonLogError.posix(path, errno: ELOOP) }
-            (directory, name) = try parent(of: target, from: directory, shown: path, create: false, links: &links)
+            guard links <= maxLinks else { throw AnonLogError.posix(shown, errno: ELOOP) }
+            (directory, name) = try parent(of: target, from: directory, shown: shown, create: false, links: &links)
         }
         return (directory, name)
     }

@@ -58,7 +58,7 @@ enum TreeWalker {
         let components = PathResolver.components(of: path)
         if components.isEmpty || components.last!.isDotOrDotDot {
             let root = try PathResolver.directory(path)
-            try walkDirectory(DirectoryNode(root: root), held: root, options: options, budget: budget, visited: &visited, into: &result)
+            walkDirectory(DirectoryNode(root: root), depth: 0, options: options, budget: budget, visited: &visited, into: &result)
             return
         }
         // Arguments in one directory (a shell glob) share one resolution of it.
@@ -92,7 +92,7 @@ enum TreeWalker {
                 throw AnonLogError(.usage, "\(path): is a directory (use -r to scan it)")
             }
             let held = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(trimmed.isEmpty ? path : String(trimmed))
-            try walkDirectory(DirectoryNode(root: held), held: held, options: options, budget: budget, visited: &visited, into: &result)
+            walkDirectory(DirectoryNode(root: held), depth: 0, options: options, budget: budget, visited: &visited, into: &result)
         } else if info.isRegular {
             if !isExcluded(path, name: entry, options: options) {
                 result.files.append(PlannedFile(directory: node, name: entry, identity: FileIdentity(info), path: path,
@@ -105,57 +105,81 @@ enum TreeWalker {
         }
     }
 
-    /// Lists `held` (the directory of `node`) and descends into its subdirectories.
-    private static func walkDirectory(_ node: DirectoryNode, held: HeldDirectory, options: Options, budget: HandleBudget,
-                                      visited: inout Set<FileIdentity>, into result: inout Result) throws {
+    /// How deep a walk goes: deeper trees are reported, not walked (a hostile user can nest
+    /// directories without limit; each level costs a stack frame and its path grows).
+    static let maxDepth = 1000
+
+    /// Lists the directory of `node` and descends into its subdirectories. The directory is
+    /// held only while it is listed (unless the descriptor budget keeps it), so a deep tree
+    /// does not hold one descriptor per level.
+    private static func walkDirectory(_ node: DirectoryNode, depth: Int, options: Options, budget: HandleBudget,
+                                      visited: inout Set<FileIdentity>, into result: inout Result) {
         // A directory reached twice (through -L links) is walked once: no loops.
-        guard visited.insert(held.identity).inserted else { return }
-        let names: [EntryName]
+        guard visited.insert(node.identity).inserted else { return }
+        var subdirectories: [DirectoryNode] = []
         do {
-            names = try held.names()
+            let held = try node.open()
+            for name in try held.names().sorted(by: { $0.terminated.lexicographicallyPrecedes($1.terminated) }) {
+                if let child = try visit(name, in: held, node: node, options: options, budget: budget, into: &result) {
+                    subdirectories.append(child)
+                }
+            }
         } catch let error as AnonLogError {
             result.errors.append(error.message)
-            return
+        } catch {
+            result.errors.append("\(node.path): \(error)")
         }
-        for name in names.sorted(by: { $0.terminated.lexicographicallyPrecedes($1.terminated) }) {
-            let path = held.path(of: name)
-            if isExcluded(path, name: name, options: options) { continue }
-            guard var info = held.status(of: name) else { continue }  // gone since the listing
-            var directory = held
-            var entry = name
-            var entryNode = node
-            if info.isSymlink {
-                guard options.followLinks else {
-                    result.skipped.append(SkippedPath(path: path, reason: "symbolic link, not followed"))
-                    continue
-                }
-                do {
-                    (directory, entry) = try PathResolver.finalEntry(of: path)
-                    guard let target = directory.status(of: entry) else { continue }
-                    info = target
-                    entryNode = DirectoryNode(root: directory)
-                } catch let error as AnonLogError {
-                    result.skipped.append(SkippedPath(path: path, reason: error.message))
-                    continue
-                }
+        for child in subdirectories {
+            guard depth < maxDepth else {
+                result.skipped.append(SkippedPath(path: child.path, reason: "more than \(maxDepth) directory levels deep; not walked"))
+                continue
             }
-            if info.isDirectory {
-                do {
-                    let child = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(path)
-                    let childNode = entryNode === node && directory === held
-                        ? DirectoryNode(parent: node, name: entry, directory: child, budget: budget)
-                        : DirectoryNode(root: child)
-                    try walkDirectory(childNode, held: child, options: options, budget: budget, visited: &visited, into: &result)
-                } catch let error as AnonLogError {
-                    result.errors.append(error.message)
-                }
-            } else if info.isRegular {
-                result.files.append(PlannedFile(directory: entryNode, name: entry, identity: FileIdentity(info), path: path,
-                                                size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
-            } else {
-                result.skipped.append(SkippedPath(path: path, reason: "\(info.kindDescription), not a regular file"))
+            walkDirectory(child, depth: depth + 1, options: options, budget: budget, visited: &visited, into: &result)
+        }
+    }
+
+    /// One entry of a listed directory: a file is planned, a subdirectory returned as a node to
+    /// walk, anything else reported.
+    private static func visit(_ name: EntryName, in held: HeldDirectory, node: DirectoryNode, options: Options,
+                              budget: HandleBudget, into result: inout Result) throws -> DirectoryNode? {
+        let path = held.path(of: name)
+        if isExcluded(path, name: name, options: options) { return nil }
+        guard var info = held.status(of: name) else { return nil }  // gone since the listing
+        var directory = held
+        var entry = name
+        var entryNode = node
+        if info.isSymlink {
+            guard options.followLinks else {
+                result.skipped.append(SkippedPath(path: path, reason: "symbolic link, not followed"))
+                return nil
+            }
+            do {
+                var links = 0
+                (directory, entry) = try PathResolver.followLinks(name, in: held, shown: path, links: &links)
+                guard let target = directory.status(of: entry) else { return nil }
+                info = target
+                entryNode = DirectoryNode(root: directory)
+            } catch let error as AnonLogError {
+                result.skipped.append(SkippedPath(path: path, reason: error.message))
+                return nil
             }
         }
+        if info.isDirectory {
+            do {
+                let child = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(path)
+                return entryNode === node && directory === held
+                    ? DirectoryNode(parent: node, name: entry, directory: child, budget: budget)
+                    : DirectoryNode(root: child)
+            } catch let error as AnonLogError {
+                result.errors.append(error.message)
+            }
+        } else if info.isRegular {
+            result.files.append(PlannedFile(directory: entryNode, name: entry, identity: FileIdentity(info), path: path,
+                                            size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
+        } else {
+            result.skipped.append(SkippedPath(path: path, reason: "\(info.kindDescription), not a regular file"))
+        }
+        return nil
     }
 
     /// Whether `--exclude` leaves the file out (glob on the base name or the whole path).

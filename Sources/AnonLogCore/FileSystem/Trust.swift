@@ -25,7 +25,12 @@ enum Trust {
     static func whyOthersCanWrite(_ info: stat, fd: Int32) -> String? {
         if !isTrustedOwner(info.st_uid) { return "owned by uid \(info.st_uid)" }
         if info.st_mode & S_IWOTH != 0 { return "writable by everyone (mode \(octal(info.st_mode)))" }
-        let acl = AccessControlList(fd: fd)
+        let acl: AccessControlList?
+        switch AccessControlList.read(fd: fd) {
+        case .none: acl = nil
+        case .list(let list): acl = list
+        case .unreadable(let code): return "its ACL cannot be read (\(String(cString: strerror(code))))"
+        }
         // With an ACL, the group bits of the mode are the mask over the group and named entries.
         if info.st_mode & S_IWGRP != 0 && !isTrustedGroup(info.st_gid) && acl?.groupObjectCanWrite != false {
             return "writable by group \(info.st_gid) (mode \(octal(info.st_mode)))"
@@ -51,12 +56,26 @@ struct AccessControlList {
     static let group: UInt16 = 0x08, mask: UInt16 = 0x10, other: UInt16 = 0x20
     static let write: UInt16 = 0x02
 
-    /// The ACL of the open file `fd`, or nil when it has none beyond its mode bits.
-    init?(fd: Int32) {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { fgetxattr(fd, "system.posix_acl_access", $0.baseAddress, $0.count) }
-        guard count >= 4 else { return nil }
-        self.init(bytes: Array(buffer[0..<count]))
+    /// What reading an ACL gave.
+    enum ReadResult {
+        /// No ACL beyond the mode bits (or a file system without ACLs).
+        case none
+        /// The ACL.
+        case list(AccessControlList)
+        /// It exists but could not be read: treat the directory as not private.
+        case unreadable(Int32)
+    }
+
+    /// The ACL of the open file `fd`, sized first so that a long one is read whole.
+    static func read(fd: Int32) -> ReadResult {
+        let name = "system.posix_acl_access"
+        let size = fgetxattr(fd, name, nil, 0)
+        if size < 0 { return errno == ENODATA || errno == ENOTSUP ? .none : .unreadable(errno) }
+        var buffer = [UInt8](repeating: 0, count: max(size, 4))
+        let count = buffer.withUnsafeMutableBytes { fgetxattr(fd, name, $0.baseAddress, $0.count) }
+        guard count >= 0 else { return .unreadable(errno) }
+        guard let list = AccessControlList(bytes: Array(buffer[0..<count])) else { return .unreadable(EINVAL) }
+        return .list(list)
     }
 
     /// Parses the kernel's encoding; nil when it is not version 2.

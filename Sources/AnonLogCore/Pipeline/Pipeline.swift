@@ -10,7 +10,7 @@
 // below 1%, and small enough that 2N+4 slots keep memory near 3 MiB per slot whatever the input
 // size: a 50 GB log and a 50 MB log need the same memory.
 //
-// A single plain input file of at least 1 MiB is not read but mapped (`MappedFile`): a chunk is
+// A single plain input file of at least 1 MiB (owned by root or the invoking user) is mapped (`MappedFile`): a chunk is
 // then a window into the page cache, lookbehind and lookahead included, and the reader only
 // chooses cuts and asks the kernel to map the next pages ahead of the worker. That saves the
 // `read` copy, 12% of all CPU time on an access log. A mapped file is read up to its size at

@@ -46,7 +46,9 @@ public enum AtomicRewrite {
         guard original.st_nlink == 1 else {
             throw AnonLogError(.io, "\(shown): has \(original.st_nlink) hard links; refusing to rewrite one name and leave the raw data under the others")
         }
-        guard name.withCString({ faccessat(directory.fd, $0, W_OK, AT_EACCESS) }) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
+        guard name.withCString({ faccessat(directory.fd, $0, W_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) }) == 0 else {
+            throw AnonLogError.posix(shown, errno: errno)
+        }
         var options = pipeline.options
         // The output keeps the format read from this same descriptor (the input's first bytes).
         options.outputFormat = nil
@@ -64,11 +66,6 @@ public enum AtomicRewrite {
 
         let stats = try Pipeline(options: options).run(sources: [.opened(input)], outputDescriptor: fd, outputName: shown)
         guard fsync(fd) == 0 else { throw AnonLogError.posix("\(shown): writing the rewrite", errno: errno) }
-        let after = input.currentStatus()
-        guard after.st_size == original.st_size, after.st_mtim.tv_sec == original.st_mtim.tv_sec,
-              after.st_mtim.tv_nsec == original.st_mtim.tv_nsec else {
-            throw AnonLogError(.io, "\(shown): changed while it was rewritten (still being written?); left as it was")
-        }
         if original.st_uid != geteuid() || original.st_gid != getegid() {
             guard fchown(fd, original.st_uid, original.st_gid) == 0 else {
                 throw AnonLogError.posix("\(shown): cannot keep the owner", errno: errno)
@@ -87,6 +84,13 @@ public enum AtomicRewrite {
             var written = stat()
             guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
             try beforeRename(UInt64(written.st_dev), UInt64(written.st_ino))
+        }
+        // Last look before the rename: lines appended since the file was opened would go
+        // with the old inode.
+        let after = input.currentStatus()
+        guard after.st_size == original.st_size, after.st_mtim.tv_sec == original.st_mtim.tv_sec,
+              after.st_mtim.tv_nsec == original.st_mtim.tv_nsec else {
+            throw AnonLogError(.io, "\(shown): changed while it was rewritten (still being written?); left as it was")
         }
         input.closeNow()
         try directory.replace(name, withTemp: temp, expected: input.identity)
