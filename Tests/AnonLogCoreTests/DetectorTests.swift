@@ -104,6 +104,36 @@ import Testing
         ("id 1985070998051", []),
         ("v1.8507099805", []),
         ("x8507099805", []),
+        // Regression (issue 14): a digit and a comma or semicolon before is a field boundary.
+        ("0,19820325-2385,anna", ["personnummer:19820325-2385"]),
+        ("(12,198203252385,'x')", ["personnummer:198203252385"]),
+        ("7;8203252385;x", ["personnummer:8203252385"]),
+        // Regression (issue 14): samordningsnummer for an unknown birth month (00) and/or day (60).
+        ("pnr 19150072-2390", ["personnummer:19150072-2390"]),
+        ("pnr 850060-9998", ["personnummer:850060-9998"]),
+        ("pnr 120060-5556", ["personnummer:120060-5556"]),
+        ("pnr 850000-9991", []),
+        // Skatteverket issues samordningsnummer whose day - 60 the month does not have.
+        ("pnr 19200491-2388", ["personnummer:19200491-2388"]),
+        // Regression (issue 14): interim numbers, a letter counted as 1 in place of the first serial digit.
+        ("pnr 000101-T220", ["personnummer:000101-T220"]),
+        ("pnr 20000101T220", ["personnummer:20000101T220"]),
+        ("pnr 000101T220", ["personnummer:000101T220"]),
+        ("pnr 850709-T125,991231X330", ["personnummer:850709-T125", "personnummer:991231X330"]),
+        ("pnr 000101-T221", []),
+        ("pnr 000101-A220", []),
+        ("pnr 000101-t220", []),
+        // Regression (issue 14): machine numbers after a time or id key, or joined to digit groups.
+        ("ts=8507099805", []),
+        ("time=8507099805 pnr 8507099805", ["personnummer:8507099805"]),
+        ("{\"created_at\": 198507099805}", []),
+        ("session_id=8507099805", []),
+        ("{\"userId\":\"8507099805\"}", []),
+        ("pid 8507099805", []),
+        ("tel 0706603032, mobil: 0706603032", []),
+        ("_task_198507099805_0001_m", []),
+        ("job_8507099805", ["personnummer:8507099805"]),
+        ("for user 8507099805", ["personnummer:8507099805"]),
     ])
     func personnummer(input: String, expected: [String]) throws { try Self.check(input, expected) }
 

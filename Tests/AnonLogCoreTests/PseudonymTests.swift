@@ -48,6 +48,15 @@ import Testing
         #expect(try Self.pseudonym(form, .personnummer) == "pnr-3jyws2g5au47")
     }
 
+    /// Regression (issue 14): interim numbers keep their letter in the canonical form, so every
+    /// written form of one gives one pseudonym, and it differs from the digit-only number.
+    @Test(arguments: ["000101-T220", "20000101T220", "000101T220"])
+    func everyFormOfAnInterimNumberGivesOneToken(form: String) throws {
+        let token = try Self.pseudonym(form, .personnummer)
+        #expect(token == (try Self.pseudonym("20000101T220", .personnummer)))
+        #expect(token.hasPrefix("pnr-") && token.count == 16)
+    }
+
     @Test func plusFormIsACenturyEarlier() throws {
         #expect(try Self.pseudonym("121212+1212", .personnummer) == "pnr-sxvaomj4xxtx")
         #expect(try Self.pseudonym("19121212-1212", .personnummer) == "pnr-sxvaomj4xxtx")

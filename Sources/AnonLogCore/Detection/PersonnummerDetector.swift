@@ -21,27 +21,38 @@ enum PersonnummerDetector {
         if start > 0 {
             let before = p[start - 1]
             if ByteClass.isLetter(before) { return nil }
-            // Part of a decimal or a dotted/dashed number run (1.8507091234, 12-850709-1234).
-            if (before == UInt8(ascii: ".") || before == UInt8(ascii: "-") || before == UInt8(ascii: "+")
-                || before == UInt8(ascii: ",")) && start > 1 && ByteClass.isDigit(p[start - 2]) { return nil }
+            // Part of a decimal or of digit groups joined into one identifier (1.8507091234,
+            // 12-850709-1234, job_200811092030). A comma or semicolon is a field boundary: CSV
+            // and SQL dumps put the number right after an id column (`0,19820325-2385,`).
+            if Self.isJoiner(before) && start > 1 && ByteClass.isDigit(p[start - 2]) { return nil }
         }
         var end: Int
         var digitsStart = start           // first of the 10 Luhn digits
         let form: Form
-        var serialAt: Int                 // where NNNN starts
+        var serialAt: Int                 // where NNNN starts (its first may be an interim letter)
         switch run {
         case 6, 8:
-            guard i + 5 <= n else { return nil }
-            let separator = p[i]
-            guard separator == UInt8(ascii: "-") || separator == UInt8(ascii: "+") else { return nil }
-            for k in 1...4 where !ByteClass.isDigit(p[i + k]) { return nil }
-            serialAt = i + 1
-            end = i + 5
+            guard i + 4 <= n else { return nil }
+            let next = p[i]
+            if next == UInt8(ascii: "-") || next == UInt8(ascii: "+") {
+                // YYMMDD-NNNN, YYYYMMDD+NNNN, and interim YYMMDD-TNNN.
+                guard i + 5 <= n, ByteClass.isDigit(p[i + 1]) || Self.isInterimLetter(p[i + 1]) else { return nil }
+                for k in 2...4 where !ByteClass.isDigit(p[i + k]) { return nil }
+                serialAt = i + 1
+                end = i + 5
+            } else if Self.isInterimLetter(next) {
+                // Interim without separator: YYMMDDTNNN, YYYYMMDDTNNN.
+                for k in 1...3 where !ByteClass.isDigit(p[i + k]) { return nil }
+                serialAt = i
+                end = i + 4
+            } else {
+                return nil
+            }
             if run == 8 {
                 digitsStart = start + 2
                 form = .long
             } else {
-                form = .short(plus: separator == UInt8(ascii: "+"))
+                form = .short(plus: next == UInt8(ascii: "+"))
             }
         case 10:
             serialAt = start + 6
@@ -58,13 +69,33 @@ enum PersonnummerDetector {
         if end < n {
             let after = p[end]
             if ByteClass.isAlnum(after) { return nil }
-            if (after == UInt8(ascii: "-") || after == UInt8(ascii: ".") || after == UInt8(ascii: "+"))
-                && end + 1 < n && ByteClass.isDigit(p[end + 1]) { return nil }
+            if Self.isJoiner(after) && end + 1 < n && ByteClass.isDigit(p[end + 1]) { return nil }
         }
         guard valid(p, digitsStart: digitsStart, serialAt: serialAt, fullYearAt: run == 8 || run == 12 ? start : nil,
                     form: form, config: config) else { return nil }
+        // Machine numbers that pass the checksum by chance (one in ten does): a time stamp or
+        // an id right after its key.
+        if MachineNumberKey.precedes(p, start) { return nil }
         resume = end
         return Span(start: start, end: end, type: .personnummer)
+    }
+
+    /// `.`, `-`, `+` and `_`: bytes that join digit groups into one longer number.
+    @inline(__always)
+    static func isJoiner(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: "_")
+    }
+
+    /// The letters of interim numbers (`TRSUWXJKLMN`), which stand in for the first serial digit.
+    @inline(__always)
+    static func isInterimLetter(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "T"), UInt8(ascii: "R"), UInt8(ascii: "S"), UInt8(ascii: "U"), UInt8(ascii: "W"), UInt8(ascii: "X"),
+             UInt8(ascii: "J"), UInt8(ascii: "K"), UInt8(ascii: "L"), UInt8(ascii: "M"), UInt8(ascii: "N"):
+            return true
+        default:
+            return false
+        }
     }
 
     @inline(__always)
@@ -83,8 +114,10 @@ enum PersonnummerDetector {
         // The ten Luhn digits are YYMMDD (from d) and NNNN (from s); every other one doubled.
         // Written out with wrapping arithmetic: the loop with overflow checks cost more than
         // the rest of the validation.
+        // An interim number's letter counts as 1 (doubled: 2).
+        let serialFirst = ByteClass.isDigit(p[s]) ? doubled(p[s]) : 2
         let sum = doubled(p[d]) &+ digit(p, d + 1) &+ doubled(p[d + 2]) &+ digit(p, d + 3) &+ doubled(p[d + 4])
-            &+ digit(p, d + 5) &+ doubled(p[s]) &+ digit(p, s + 1) &+ doubled(p[s + 2]) &+ digit(p, s + 3)
+            &+ digit(p, d + 5) &+ serialFirst &+ digit(p, s + 1) &+ doubled(p[s + 2]) &+ digit(p, s + 3)
         guard sum % 10 == 0 else { return false }
         let month = digit(p, d + 2) * 10 + digit(p, d + 3)
         if month >= 20 {
@@ -93,15 +126,24 @@ enum PersonnummerDetector {
             if let yearAt = fullYearAt { return digit(p, yearAt) == 1 && digit(p, yearAt + 1) == 6 }
             return true
         }
-        guard digit(p, s) != 0 || digit(p, s + 1) != 0 || digit(p, s + 2) != 0 else { return false }
+        guard p[s] != UInt8(ascii: "0") || digit(p, s + 1) != 0 || digit(p, s + 2) != 0 else { return false }
         var day = digit(p, d + 4) * 10 + digit(p, d + 5)
-        if day > 60 { day -= 60 }   // samordningsnummer
+        let coordination = day >= 60
+        if coordination { day -= 60 }   // samordningsnummer
         let yy = digit(p, d) * 10 + digit(p, d + 1)
-        let year: Int
         if let yearAt = fullYearAt {
             let century = digit(p, yearAt) * 10 + digit(p, yearAt + 1)
             guard century >= 18 && century <= 20 else { return false }
-            year = century * 100 + yy
+        }
+        if coordination {
+            // Samordningsnummer: month 00 and/or day 60 when the birth date is unknown, and
+            // Skatteverket's own test numbers include days a month does not have (19200491,
+            // 19300290): any month 00-12 and day 60-91 is one.
+            return month <= 12 && day <= 31
+        }
+        let year: Int
+        if let yearAt = fullYearAt {
+            year = (digit(p, yearAt) * 10 + digit(p, yearAt + 1)) * 100 + yy
         } else {
             guard case .short(let plus) = form else { return false }
             year = PersonnummerDate.fullYear(yy: yy, month: month, day: day, plus: plus, today: config.today)
