@@ -255,7 +255,8 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
         }
         if (want & ANONLOG_WANT_PERSONNUMMER) {
             // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+', or by a
-            // letter (interim numbers without separator, YYMMDDTNNN; Swift checks the letter).
+            // letter other than a-f (interim numbers without separator, YYMMDDTNNN; Swift checks
+            // the letter).
             Lanes runStart = digit & ~BEHIND(digit, prevDigit, 1);
             Lanes six = runStart & AHEAD(digit, nextDigit, 1) & AHEAD(digit, nextDigit, 2) & AHEAD(digit, nextDigit, 3)
                 & AHEAD(digit, nextDigit, 4) & AHEAD(digit, nextDigit, 5);
@@ -264,7 +265,8 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             Lanes d12 = AHEAD(digit, nextDigit, 12);
             Lanes dash = CUR(DASH_PLUS), nextDash = NEXT(DASH_PLUS);
             Lanes eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
-            Lanes letter = CUR(LETTER), nextLetter = NEXT(LETTER);
+            // Not a-f: a hex id's digits are followed by those, and interim letters are none of them.
+            Lanes letter = CUR(LETTER) & ~CUR(HEX_LETTER), nextLetter = NEXT(LETTER) & ~NEXT(HEX_LETTER);
             Lanes separated = (~d6 & (AHEAD(dash, nextDash, 6) | AHEAD(letter, nextLetter, 6)))
                 | (eight & ~d8 & (AHEAD(dash, nextDash, 8) | AHEAD(letter, nextLetter, 8)));
             OUT(ANONLOG_PERSONNUMMER) = six & (separated | (ten & ~d10) | (twelve & ~d12));

@@ -28,6 +28,13 @@ enum MachineNumberKey {
             return false
         }
         let keyEnd = i + 1
+        // Every key below ends in one of these letters (`pnr`, `personnummer` do not): one test
+        // instead of the lists for most personnummer, which sit after a label or in a column.
+        guard i >= 0 else { return false }
+        let last = p[i] | 0x20
+        guard last >= UInt8(ascii: "a"), last <= UInt8(ascii: "z"), Self.lastLetters & (1 << UInt32(last - UInt8(ascii: "a"))) != 0 else {
+            return false
+        }
         while i >= 0 && keyEnd - i <= 40 && isKeyByte(p[i]) { i -= 1 }
         let keyStart = i + 1
         guard keyStart < keyEnd, keyEnd - keyStart <= 40 else { return false }
@@ -43,6 +50,13 @@ enum MachineNumberKey {
         }
         return false
     }
+
+    /// The last letters of the keys and endings above (d e h l n p q s t x), one bit each.
+    static let lastLetters: UInt32 = {
+        var mask: UInt32 = 0
+        for letter in "dehlnpqstx".utf8 { mask |= 1 << UInt32(letter - UInt8(ascii: "a")) }
+        return mask
+    }()
 
     /// Whether the bytes ending at `end` spell `text` (ASCII letters compared without case).
     @inline(__always)
