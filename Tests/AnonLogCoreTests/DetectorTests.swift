@@ -78,6 +78,9 @@ import Testing
         ("git@github.com:x/y", ["email:git@github.com"]),
         ("user=anna@example.se", ["email:anna@example.se"]),
         ("@ alone, a@ and @b.se", []),
+        // Regression (issue 14): image densities are not addresses.
+        ("GET /images/logo@2x.png and icon@3x.webp", []),
+        ("anna@2x.se.example.com", ["email:anna@2x.se.example.com"]),
     ])
     func email(input: String, expected: [String]) throws { try Self.check(input, expected) }
 

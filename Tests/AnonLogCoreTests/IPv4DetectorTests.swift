@@ -30,6 +30,20 @@ import Testing
         ("1234.1.2.3", "1234.1.2.3"),
         ("x.1.2.3.4", "x.1.2.3.4"),
         ("1.2.3.4.example.com", "1.2.3.4.example.com"),
+        // Regression (issue 14): Java's InetSocketAddress (`host/IP:port`) is an address.
+        ("Old: msra-sa-41/10.190.173.170:9000", "Old: msra-sa-41/0.0.0.0:9000"),
+        ("MRClientService at MININT-FNANLI5.fareast.corp.microsoft.com/10.86.169.121:62260",
+         "MRClientService at MININT-FNANLI5.fareast.corp.microsoft.com/0.0.0.0:62260"),
+        ("connect a/10.1.2.3 now", "connect a/0.0.0.0 now"),
+        ("Zookeeper localhost/127.0.0.1:2181", "Zookeeper localhost/0.0.0.0:2181"),
+        ("Firefox/2.0.0.4 (like Gecko)", "Firefox/2.0.0.4 (like Gecko)"),
+        // Regression (issue 14): a version after a version key or word is not an address.
+        ("version=4.12.0.8", "version=4.12.0.8"),
+        ("(wcp.dll version 0.0.0.6)", "(wcp.dll version 0.0.0.6)"),
+        ("ver 1.2.3.4", "ver 1.2.3.4"),
+        ("{\"version\":\"1.2.3.4\"}", "{\"version\":\"1.2.3.4\"}"),
+        ("server 1.2.3.4", "server 0.0.0.0"),
+        ("conversion=1.2.3.4", "conversion=0.0.0.0"),
     ]
 
     @Test(arguments: cases)

@@ -19,6 +19,7 @@ enum EmailDetector {
         var labels = 0
         var lastLabelStart = i
         var lastLabelAllLetters = true
+        var firstLabelEnd = i
         var end = i
         let domainByte = UInt8(ANONLOG_BYTE_DOMAIN), letterByte = UInt8(ANONLOG_BYTE_LETTER)
         while i < n && i - at < 256 {
@@ -34,6 +35,7 @@ enum EmailDetector {
             let allLetters = common != 0
             guard i > labelStart, p[labelStart] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-") else { break }
             labels += 1
+            if labels == 1 { firstLabelEnd = i }
             lastLabelStart = labelStart
             lastLabelAllLetters = allLetters
             end = i
@@ -42,6 +44,8 @@ enum EmailDetector {
         }
         guard labels >= 2, lastLabelAllLetters, end - lastLabelStart >= 2 else { return nil }
         if end < n && (p[end] == UInt8(ascii: "_") || p[end] == UInt8(ascii: "@")) { return nil }
+        // An image density, not a domain: `logo@2x.png`, `icon@3x.webp`.
+        if labels == 2 && isDensity(p, at + atLength, firstLabelEnd) { return nil }
         if !includeTokens && isInvalidTLD(p, lastLabelStart, end) { return nil }
         resume = max(resume, end)
         return Span(start: start, end: end, type: .email)
@@ -52,6 +56,14 @@ enum EmailDetector {
     @inline(__always)
     private static func isLocal(_ b: UInt8) -> Bool {
         anonlog_byte_class(b) & UInt8(ANONLOG_BYTE_EMAIL_LOCAL) != 0
+    }
+
+    /// Digits then `x` (`2x`, `3x`, `10x`): the density suffix of retina image names.
+    @inline(__always)
+    private static func isDensity(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 2, end - start <= 3, p[end - 1] | 0x20 == UInt8(ascii: "x") else { return false }
+        for k in start..<(end - 1) where !ByteClass.isDigit(p[k]) { return false }
+        return true
     }
 
     private static func isInvalidTLD(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

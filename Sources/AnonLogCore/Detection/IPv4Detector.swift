@@ -38,7 +38,13 @@ enum IPv4Detector {
             let before = p[start - 1]
             if ByteClass.isLetter(before) { return nil }
             if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { return nil }
-            if before == UInt8(ascii: "/") && followsProductToken(p, slash: start - 1) { return nil }
+            if before == UInt8(ascii: "/") {
+                // `Chrome/120.0.0.0` is a version; Java's `host/10.1.2.3:9000` an address.
+                let port = i + 1 < n && p[i] == UInt8(ascii: ":") && ByteClass.isDigit(p[i + 1])
+                if !port && followsProductToken(p, slash: start - 1) { return nil }
+            } else if followsVersionWord(p, start: start) {
+                return nil
+            }
         }
         resume = i
         return Span(start: start, end: i, type: .ipv4)
@@ -85,8 +91,11 @@ enum IPv4Detector {
     }
 
     /// Whether the `/` at `slash` ends a product token such as `Chrome` in a user agent: a run
-    /// of letters, digits, `_`, `-` or `.` containing a letter that starts a word (after
-    /// whitespace, `(`, a quote or the window start). `http://1.2.3.4` and `/ip/1.2.3.4` are not.
+    /// of letters, digits and `_` of two bytes or more, with a letter, that starts a word (after
+    /// whitespace, a line end, `(`, a quote or the window start). A host name before the slash has a `.` or
+    /// `-` (`msra-sa-41/10.190.173.170`, `host.example.com/10.1.2.3`) or is one letter (`a/10.1.2.3`):
+    /// Java writes every socket address that way. `http://1.2.3.4` and `/ip/1.2.3.4` are not
+    /// product tokens either.
     private static func followsProductToken(_ p: UnsafePointer<UInt8>, slash: Int) -> Bool {
         var k = slash
         var sawLetter = false
@@ -94,15 +103,45 @@ enum IPv4Detector {
             let b = p[k - 1]
             if ByteClass.isLetter(b) {
                 sawLetter = true
-            } else if !(ByteClass.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")) {
+            } else if b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+                return false   // a host name
+            } else if !(ByteClass.isDigit(b) || b == UInt8(ascii: "_")) {
                 break
             }
             k -= 1
         }
-        guard sawLetter && k < slash else { return false }
+        guard sawLetter && slash - k >= 2 else { return false }
         if k == 0 { return true }
         let b = p[k - 1]
         return b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "(")
-            || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+            || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")
+    }
+
+    /// Whether a version key or word comes right before the quad at `start`: `version=4.12.0.8`,
+    /// `"version":"1.2.3.4"`, `wcp.dll version 0.0.0.6`, `ver 1.2.3.4`, `build 10.0.19041.1`.
+    @inline(__always)
+    private static func followsVersionWord(_ p: UnsafePointer<UInt8>, start: Int) -> Bool {
+        var k = start - 1
+        var skipped = 0
+        while k >= 0 && skipped < 3 {
+            let b = p[k]
+            guard b == UInt8(ascii: "=") || b == UInt8(ascii: ":") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\"")
+                || b == UInt8(ascii: "'") else { break }
+            k -= 1
+            skipped += 1
+        }
+        guard skipped > 0, k >= 0, ByteClass.isLetter(p[k]) else { return false }
+        let end = k + 1
+        while k >= 0 && end - k <= 9 && ByteClass.isLetter(p[k]) { k -= 1 }
+        let length = end - k - 1
+        if k >= 0 && ByteClass.isAlnum(p[k]) { return false }
+        switch length {
+        case 2: return Bytes.equalsLowercased(p + end - 2, "fw")
+        case 3: return Bytes.equalsLowercased(p + end - 3, "ver") || Bytes.equalsLowercased(p + end - 3, "rev")
+        case 5: return Bytes.equalsLowercased(p + end - 5, "build")
+        case 7: return Bytes.equalsLowercased(p + end - 7, "version") || Bytes.equalsLowercased(p + end - 7, "release")
+        case 8: return Bytes.equalsLowercased(p + end - 8, "firmware") || Bytes.equalsLowercased(p + end - 8, "revision")
+        default: return false
+        }
     }
 }
