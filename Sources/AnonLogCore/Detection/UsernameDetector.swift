@@ -28,6 +28,14 @@ enum UsernameDetector {
     @inline(__always)
     static func emit(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ end: Int, config: DetectionConfig,
                      into spans: inout [Span]) {
+        var start = start, end = end
+        // A quoted name ('root', `deploy`) is the name inside the quotes: kept accounts stay
+        // kept, and the quotes stay quotes.
+        if end - start >= 3, p[start] == p[end - 1],
+           p[start] == UInt8(ascii: "'") || p[start] == UInt8(ascii: "\"") || p[start] == UInt8(ascii: "`") {
+            start += 1
+            end -= 1
+        }
         let length = end - start
         guard length >= 1 && length <= maxLength else { return }
         var allDigits = true
@@ -99,10 +107,25 @@ enum UsernameDetector {
         i += 1
         let userStart = i
         while i < n && i - userStart < 256 && !isFieldEnd(p[i]) { i += 1 }
-        guard i > userStart, i + 2 < n, p[i] == UInt8(ascii: " "), p[i + 1] == UInt8(ascii: "["),
-              ByteClass.isDigit(p[i + 2]) else { return }
+        guard i > userStart, i + 2 < n, p[i] == UInt8(ascii: " "), isTimeStamp(p, n, i + 1) else { return }
         emitLogField(p, n, identStart, identEnd, config: config, into: &spans)
         emitLogField(p, n, userStart, i, config: config, into: &spans)
+    }
+
+    /// The CLF time stamp `[dd/Mon/yyyy:HH:MM:SS ±zzzz]` at `at`. Three fields and a `[digit`
+    /// are also exim's `2013-06-02 15:06:18 H=(host) [46.20.35.114]` and `subscribeList = [1]`.
+    @inline(__always)
+    static func isTimeStamp(_ p: UnsafePointer<UInt8>, _ n: Int, _ at: Int) -> Bool {
+        guard at + 28 <= n, p[at] == UInt8(ascii: "["), p[at + 27] == UInt8(ascii: "]") else { return false }
+        @inline(__always) func digits(_ from: Int, _ count: Int) -> Bool {
+            for k in from..<(from + count) where !ByteClass.isDigit(p[at + k]) { return false }
+            return true
+        }
+        return digits(1, 2) && p[at + 3] == UInt8(ascii: "/") && ByteClass.isLetter(p[at + 4]) && ByteClass.isLetter(p[at + 5])
+            && ByteClass.isLetter(p[at + 6]) && p[at + 7] == UInt8(ascii: "/") && digits(8, 4) && p[at + 12] == UInt8(ascii: ":")
+            && digits(13, 2) && p[at + 15] == UInt8(ascii: ":") && digits(16, 2) && p[at + 18] == UInt8(ascii: ":")
+            && digits(19, 2) && p[at + 21] == UInt8(ascii: " ")
+            && (p[at + 22] == UInt8(ascii: "+") || p[at + 22] == UInt8(ascii: "-")) && digits(23, 4)
     }
 
     /// A CLF field as a username: the whole field (CLF escapes nothing but quotes), unless it
@@ -179,8 +202,11 @@ enum UsernameDetector {
     /// `for NAME from`, `user NAME from|port|[preauth]|(uid=…)|by …` (sshd, pam, su).
     static func afterWord(_ p: UnsafePointer<UInt8>, _ n: Int, space: Int, config: DetectionConfig,
                           into spans: inout [Span]) {
-        let isFor = Bytes.endsWith(p, space, " for")
-        let isUser = !isFor && (Bytes.endsWith(p, space, " user") || Bytes.endsWith(p, space, "\tuser"))
+        // `for NAME from` only after an authentication method (sshd's `Accepted password for`,
+        // PAM's `Authentication failure for`): `authentication for connection from` is text.
+        let isFor = Bytes.endsWith(p, space, " for") && followsAuthMethod(p, forSpace: space - 4)
+        let isCapitalUser = !isFor && Bytes.endsWith(p, space, " User")
+        let isUser = !isFor && (isCapitalUser || Bytes.endsWith(p, space, " user") || Bytes.endsWith(p, space, "\tuser"))
         guard isFor || isUser else { return }
         let start = space + 1
         var end = start
@@ -189,17 +215,60 @@ enum UsernameDetector {
         guard end > start else { return }
         let next = end
         let followed: Bool
-        if isFor {
+        if isFor || isCapitalUser {
+            // sshd: `User NAME from HOST not allowed because …`.
             followed = Bytes.startsWith(p, next, n, " from ")
         } else {
             followed = Bytes.startsWith(p, next, n, " from ") || Bytes.startsWith(p, next, n, " port ")
                 || Bytes.startsWith(p, next, n, " [preauth]") || Bytes.startsWith(p, next, n, "(uid=")
-                || Bytes.startsWith(p, next, n, " by ") || isLineEnd(p, n, next)
+                || Bytes.startsWith(p, next, n, " by ") || isLineEnd(p, n, next) || followedByAddress(p, n, next)
         }
         guard followed else { return }
-        if Bytes.endsWith(p, space, "invalid user") || Bytes.endsWith(p, space, "Invalid user") || isFor
-            || Bytes.endsWith(p, space, "for user") || Bytes.endsWith(p, space, "by user") {
+        // sshd: `Connection closed by [invalid |authenticating ]user NAME ADDR port`,
+        // `Disconnected from [invalid |authenticating ]user NAME ADDR port`, `Disconnecting
+        // invalid user NAME ADDR port`; pam: `session opened for user NAME(uid=…) by`.
+        if Bytes.endsWith(p, space, "invalid user") || Bytes.endsWith(p, space, "Invalid user") || isFor || isCapitalUser
+            || Bytes.endsWith(p, space, "for user") || Bytes.endsWith(p, space, "by user")
+            || Bytes.endsWith(p, space, "from user") || Bytes.endsWith(p, space, "authenticating user") {
             emitField(p, n, start, end, config: config, into: &spans)
+        }
+    }
+
+    /// A blank and then an address (`1.2.3.4`, `2001:db8::1`): a hex digit or `:` opening a
+    /// run of hex digits, dots and colons that holds a dot or a colon.
+    private static func followedByAddress(_ p: UnsafePointer<UInt8>, _ n: Int, _ next: Int) -> Bool {
+        guard next + 2 < n, p[next] == UInt8(ascii: " ") else { return false }
+        var k = next + 1
+        var separators = 0
+        while k < n && k - next <= 46 {
+            let b = p[k]
+            if b == UInt8(ascii: ".") || b == UInt8(ascii: ":") {
+                separators += 1
+            } else if !(ByteClass.isDigit(b) || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f"))) {
+                break
+            }
+            k += 1
+        }
+        return separators >= 2 && (k >= n || isBlank(p[k]) || p[k] == UInt8(ascii: "\n"))
+    }
+
+    /// Whether the word ending at `forSpace` (the blank before `for`) is an sshd
+    /// authentication method or PAM's `failure`.
+    private static func followsAuthMethod(_ p: UnsafePointer<UInt8>, forSpace: Int) -> Bool {
+        var k = forSpace
+        while k > 0 && forSpace - k < 32 && !isBlank(p[k - 1]) && p[k - 1] != UInt8(ascii: "\n") { k -= 1 }
+        let length = forSpace - k
+        let w = p + k
+        switch length {
+        case 4: return Bytes.equals(w, "none")
+        case 7: return Bytes.equalsLowercased(w, "failure")
+        case 8: return Bytes.equals(w, "password")
+        case 9: return Bytes.equals(w, "publickey") || Bytes.equals(w, "hostbased")
+        case 12: return Bytes.equals(w, "gssapi-keyex")
+        case 15: return Bytes.equals(w, "gssapi-with-mic")
+        case 20: return Bytes.equals(w, "keyboard-interactive")
+        case 24: return Bytes.equals(w, "keyboard-interactive/pam")
+        default: return false
         }
     }
 
