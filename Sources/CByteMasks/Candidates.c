@@ -214,8 +214,18 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             Lanes there = nextDot & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
             Lanes secondHere = here & (AHEAD(here, there, 2) | AHEAD(here, there, 3) | AHEAD(here, there, 4));
             Lanes secondThere = there & ((there >> 2) | (there >> 3) | (there >> 4));
-            OUT(ANONLOG_IPV4) = here & (AHEAD(secondHere, secondThere, 2) | AHEAD(secondHere, secondThere, 3)
-                                        | AHEAD(secondHere, secondThere, 4));
+            Lanes dotted = here & (AHEAD(secondHere, secondThere, 2) | AHEAD(secondHere, secondThere, 3)
+                                   | AHEAD(secondHere, secondThere, 4));
+            // The same for dashes: a host name's `ec2-52-80-34-196` (ISO dates have two only).
+            Lanes dash = CUR(DASH_PLUS), nextDash = NEXT(DASH_PLUS);
+            Lanes dashHere = dash & BEHIND(digit, prevDigit, 1) & AHEAD(digit, nextDigit, 1);
+            Lanes dashThere = nextDash & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
+            Lanes dashSecondHere = dashHere & (AHEAD(dashHere, dashThere, 2) | AHEAD(dashHere, dashThere, 3)
+                                               | AHEAD(dashHere, dashThere, 4));
+            Lanes dashSecondThere = dashThere & ((dashThere >> 2) | (dashThere >> 3) | (dashThere >> 4));
+            Lanes dashed = dashHere & (AHEAD(dashSecondHere, dashSecondThere, 2) | AHEAD(dashSecondHere, dashSecondThere, 3)
+                                       | AHEAD(dashSecondHere, dashSecondThere, 4));
+            OUT(ANONLOG_IPV4) = dotted | dashed;
         }
         if (want & ANONLOG_WANT_IPV6) {
             // A colon after a run of at most four hex digits that follows a boundary byte; with

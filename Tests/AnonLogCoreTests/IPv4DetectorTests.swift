@@ -29,7 +29,22 @@ import Testing
         ("11.2.3.4.5.6.7.8", "11.2.3.4.5.6.7.8"),
         ("1234.1.2.3", "1234.1.2.3"),
         ("x.1.2.3.4", "x.1.2.3.4"),
-        ("1.2.3.4.example.com", "1.2.3.4.example.com"),
+        // Regression (issue 14): an address inside a host name is an address, written back in
+        // the name's own separators and order.
+        ("1.2.3.4.example.com", "0.0.0.0.example.com"),
+        ("rhost=ec2-52-80-34-196.cn-north-1.compute.amazonaws.com.cn", "rhost=ec2-0-0-0-0.cn-north-1.compute.amazonaws.com.cn"),
+        ("from 71-13-115-12.static.mdsn.wi.charter.com", "from 0-0-0-0.static.mdsn.wi.charter.com"),
+        ("ip-172-31-3-150.ap-southeast-2.compute.internal", "ip-0-0-0-0.ap-southeast-2.compute.internal"),
+        ("c-73-12-34-56.hsd1.ca.comcast.net", "c-0-0-0-0.hsd1.ca.comcast.net"),
+        ("(62.99.164.82.sh.interxion.inode.at)", "(0.0.0.0.sh.interxion.inode.at)"),
+        ("kernel: calvisitor-10-105-160-95 up", "kernel: calvisitor-0-0-0-0 up"),
+        ("PTR 4.3.2.1.in-addr.arpa.", "PTR 0.0.0.0.in-addr.arpa."),
+        ("1-2-3-4-5", "1-2-3-4-5"),
+        ("DHCPACK to BE-90-25-61-77-CE via eth0", "DHCPACK to BE-90-25-61-77-CE via eth0"),
+        ("node-1-2-3-4-5.example.com", "node-1-2-3-4-5.example.com"),
+        ("bare 10-0-0-1 here", "bare 10-0-0-1 here"),
+        ("2026-11-26-10", "2026-11-26-10"),
+        ("1.2.3.4.5.example.com", "1.2.3.4.5.example.com"),
         // Regression (issue 14): Java's InetSocketAddress (`host/IP:port`) is an address.
         ("Old: msra-sa-41/10.190.173.170:9000", "Old: msra-sa-41/0.0.0.0:9000"),
         ("MRClientService at MININT-FNANLI5.fareast.corp.microsoft.com/10.86.169.121:62260",

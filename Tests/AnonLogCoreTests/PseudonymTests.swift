@@ -57,6 +57,25 @@ import Testing
         #expect(token.hasPrefix("pnr-") && token.count == 16)
     }
 
+    /// Regression (issue 14): a client's address inside its reverse-DNS name gets the address's
+    /// pseudonym in the name's own separators and order, so one client is one name everywhere.
+    @Test func anAddressInAHostNameGetsTheAddressesPseudonym() throws {
+        let input = Array("52.80.34.196 ec2-52-80-34-196.compute-1.amazonaws.com 196.34.80.52.in-addr.arpa\n".utf8)
+        var transform = TransformConfig(key: Self.key)
+        transform.today = Self.today
+        transform.useLineDates = false
+        let options = PipelineOptions(threads: 1, plan: try ActionPlan(profile: .pseudonymize), transform: transform)
+        let (out, _) = try TestSupport.runPipeline(input, options: options)
+        let words = String(decoding: out, as: UTF8.self).dropLast().split(separator: " ").map(String.init)
+        try #require(words.count == 3)
+        let octets = words[0].split(separator: ".").map(String.init)
+        #expect(words[0] != "52.80.34.196" && octets.count == 4)
+        #expect(words[0] == (try Self.pseudonym("52.80.34.196", .ipv4)))
+        #expect(words[1] == "ec2-" + octets.joined(separator: "-") + ".compute-1.amazonaws.com")
+        #expect(words[2] == octets.reversed().joined(separator: ".") + ".in-addr.arpa")
+        #expect(try Self.pseudonym("196.34.80.52.in-addr.arpa", .ipv4) == words[2])
+    }
+
     @Test func plusFormIsACenturyEarlier() throws {
         #expect(try Self.pseudonym("121212+1212", .personnummer) == "pnr-sxvaomj4xxtx")
         #expect(try Self.pseudonym("19121212-1212", .personnummer) == "pnr-sxvaomj4xxtx")

@@ -32,7 +32,7 @@ import Testing
             var spans: [Span] = []
             var ignored = 0
             for i in 0..<n {
-                if p[i] == UInt8(ascii: "."), i > 0, p[i - 1] &- 48 < 10,
+                if p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "-"), i > 0, p[i - 1] &- 48 < 10,
                    let span = IPv4Detector.match(p, count: n, dot: i, resume: &ignored) { spans.append(span) }
                 if p[i] == UInt8(ascii: ":"), let span = IPv6Detector.match(p, count: n, colon: i, resume: &ignored) { spans.append(span) }
                 if p[i] == UInt8(ascii: "@"), let span = EmailDetector.match(p, count: n, at: i, atLength: 1, resume: &ignored) { spans.append(span) }

@@ -16,6 +16,7 @@ enum IPv4Detector {
     @inline(__always)
     static func match(_ p: UnsafePointer<UInt8>, count n: Int, dot: Int, resume: inout Int) -> Span? {
         resume = dot + 1
+        if p[dot] == UInt8(ascii: "-") { return matchDashed(p, count: n, dash: dot, resume: &resume) }
         var start = dot
         let i: Int
         if dot >= 4 && dot + 28 <= n {
@@ -28,11 +29,17 @@ enum IPv4Detector {
             start = quadStart
             i = quadEnd
         }
-        // The byte after must not extend the token or the dotted run.
+        // The byte after must not extend the token or the dotted run; a host name going on
+        // after it (`62.99.164.82.sh.example.at`) makes the quad an address in that name, and
+        // `4.3.2.1.in-addr.arpa` is the reversed address with its suffix.
+        var end = i
         if i < n {
             let after = p[i]
             if ByteClass.isLetter(after) { return nil }
-            if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) { return nil }
+            if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) {
+                guard labelHasLetter(p, count: n, from: i + 1) else { return nil }
+                if isReverseSuffix(p, count: n, at: i) { end = i + IPv4Form.reverseSuffixLength }
+            }
         }
         if start > 0 {
             let before = p[start - 1]
@@ -46,8 +53,78 @@ enum IPv4Detector {
                 return nil
             }
         }
-        resume = i
-        return Span(start: start, end: i, type: .ipv4)
+        resume = end
+        return Span(start: start, end: end, type: .ipv4)
+    }
+
+    /// Four octets joined by `-` inside a host name (`ec2-52-80-34-196.compute-1.amazonaws.com`,
+    /// `ip-10-0-0-1.ec2.internal`, `71-13-115-12.static.example.net`, `calvisitor-10-105-160-95`),
+    /// found at its first dash. A host name around it is required: a label with a letter and a
+    /// `-` before it, or a `.` and a label with a letter after it; a longer run of dashed
+    /// numbers (`1-2-3-4-5`) and a bare `10-0-0-1` are not addresses.
+    private static func matchDashed(_ p: UnsafePointer<UInt8>, count n: Int, dash: Int, resume: inout Int) -> Span? {
+        var start = dash
+        while start > 0 && dash - start < 4 && ByteClass.isDigit(p[start - 1]) { start -= 1 }
+        guard dash - start >= 1 && dash - start <= 3,
+              let end = matchQuad(p, count: n, start: start, separator: UInt8(ascii: "-")) else { return nil }
+        if end < n {
+            let after = p[end]
+            if ByteClass.isAlnum(after) { return nil }
+            if after == UInt8(ascii: "-") && end + 1 < n && ByteClass.isDigit(p[end + 1]) { return nil }
+        }
+        var prefixHasLetter = false
+        if start > 0 {
+            let before = p[start - 1]
+            if ByteClass.isAlnum(before) { return nil }
+            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { return nil }
+            if before == UInt8(ascii: "-") {
+                var k = start - 1
+                while k > 0 && start - k <= 64 && ByteClass.isAlnum(p[k - 1]) {
+                    if ByteClass.isLetter(p[k - 1]) { prefixHasLetter = true }
+                    k -= 1
+                }
+                guard prefixHasLetter else { return nil }   // 1-2-3-4-5
+            }
+        }
+        let domainAfter = end + 1 < n && p[end] == UInt8(ascii: ".") && labelHasLetter(p, count: n, from: end + 1)
+        guard prefixHasLetter || domainAfter else { return nil }
+        if end - start == 11 && isInMACAddress(p, count: n, start: start, end: end) { return nil }
+        resume = end
+        return Span(start: start, end: end, type: .ipv4)
+    }
+
+    /// Whether the dashed quad `start..<end` of four two-digit octets is the middle of a MAC
+    /// address written with dashes (`BE-90-25-61-77-CE`): a group of two hex digits on either side.
+    private static func isInMACAddress(_ p: UnsafePointer<UInt8>, count n: Int, start: Int, end: Int) -> Bool {
+        guard p[start + 2] == UInt8(ascii: "-"), p[start + 5] == UInt8(ascii: "-"), p[start + 8] == UInt8(ascii: "-") else { return false }
+        @inline(__always) func isHex(_ b: UInt8) -> Bool {
+            ByteClass.isDigit(b) || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f"))
+        }
+        @inline(__always) func bounded(_ k: Int) -> Bool { k < 0 || k >= n || !ByteClass.isAlnum(p[k]) }
+        let groupBefore = start >= 3 && p[start - 1] == UInt8(ascii: "-") && isHex(p[start - 2]) && isHex(p[start - 3]) && bounded(start - 4)
+        let groupAfter = end + 3 <= n && p[end] == UInt8(ascii: "-") && isHex(p[end + 1]) && isHex(p[end + 2]) && bounded(end + 3)
+        return groupBefore || groupAfter
+    }
+
+    /// Whether the host-name label at `from` (letters, digits, `-`) holds a letter.
+    @inline(__always)
+    private static func labelHasLetter(_ p: UnsafePointer<UInt8>, count n: Int, from: Int) -> Bool {
+        var k = from
+        while k < n && k - from < 64 {
+            let b = p[k]
+            if ByteClass.isLetter(b) { return true }
+            guard ByteClass.isDigit(b) || b == UInt8(ascii: "-") else { return false }
+            k += 1
+        }
+        return false
+    }
+
+    /// `.in-addr.arpa` (any case) at `at`, not followed by more of a name.
+    @inline(__always)
+    private static func isReverseSuffix(_ p: UnsafePointer<UInt8>, count n: Int, at: Int) -> Bool {
+        let end = at + IPv4Form.reverseSuffixLength
+        guard end <= n, Bytes.equalsLowercased(p + at, ".in-addr.arpa") else { return false }
+        return end == n || !(ByteClass.isAlnum(p[end]) || p[end] == UInt8(ascii: "-"))
     }
 
     /// The start and end of the dotted quad whose first dot is at `dot`, byte by byte: what
@@ -62,14 +139,14 @@ enum IPv4Detector {
     /// The end of the dotted quad (four valid octets) starting at `start`, without looking at
     /// what surrounds it.
     @inline(__always)
-    static func matchQuad(_ p: UnsafePointer<UInt8>, count n: Int, start: Int) -> Int? {
+    static func matchQuad(_ p: UnsafePointer<UInt8>, count n: Int, start: Int, separator: UInt8 = UInt8(ascii: ".")) -> Int? {
         var i = start
         for octet in 0..<4 {
             let octetStart = i
             while i < n && i - octetStart < 4 && ByteClass.isDigit(p[i]) { i += 1 }
             guard i - octetStart >= 1 && i - octetStart <= 3 && octetValid(p, octetStart, i - octetStart) else { return nil }
             if octet < 3 {
-                guard i < n && p[i] == UInt8(ascii: ".") else { return nil }
+                guard i < n && p[i] == separator else { return nil }
                 i += 1
             }
         }

@@ -18,8 +18,17 @@ public enum Masking {
             guard at > 0, at < b.count else { return "***" }
             return String(decoding: b[0..<1], as: UTF8.self) + "***" + String(decoding: b[at...], as: UTF8.self)
         case .ipv4:
-            guard let lastDot = b.lastIndex(of: UInt8(ascii: ".")) else { return "*" }
-            return String(decoding: b[...lastDot], as: UTF8.self) + "*"
+            // The network's three octets and a star for the host's, in the match's own form:
+            // `192.0.2.*`, `52-80-34-*`, `*.2.0.192.in-addr.arpa`.
+            guard b.count >= 7 else { return "*" }
+            let form = bytes.withMemoryRebound(to: UInt8.self) { IPv4Form.of($0.baseAddress!, $0.count) }
+            let quad = b[0..<form.quadLength]
+            if form.reversed {
+                guard let firstDot = quad.firstIndex(of: form.separator) else { return "*" }
+                return "*" + String(decoding: b[firstDot...], as: UTF8.self)
+            }
+            guard let last = quad.lastIndex(of: form.separator) else { return "*" }
+            return String(decoding: b[...last], as: UTF8.self) + "*"
         case .ipv6:
             // The first two groups (the routing prefix's top) and a star.
             var colons = 0

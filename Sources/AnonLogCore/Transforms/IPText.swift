@@ -3,11 +3,17 @@
 enum IPText {
     /// Parses a dotted quad (already validated by the detector).
     static func parseIPv4(_ p: UnsafePointer<UInt8>, _ count: Int) -> IPAddress16? {
+        parseIPv4(p, count, form: .dotted)
+    }
+
+    /// Parses the quad of an IPv4 match written in `form` (dots or a host name's dashes, in
+    /// reverse before `.in-addr.arpa`), as the address it stands for.
+    static func parseIPv4(_ p: UnsafePointer<UInt8>, _ count: Int, form: IPv4Form) -> IPAddress16? {
         var address: UInt32 = 0
         var octet = 0, value = 0, digits = 0
-        for i in 0..<count {
+        for i in 0..<min(count, form.quadLength) {
             let b = p[i]
-            if b == UInt8(ascii: ".") {
+            if b == form.separator {
                 guard digits > 0, value <= 255, octet < 3 else { return nil }
                 address = address << 8 | UInt32(value)
                 octet += 1
@@ -21,7 +27,9 @@ enum IPText {
             }
         }
         guard octet == 3, digits > 0, value <= 255 else { return nil }
-        return IPAddress16(ipv4: address << 8 | UInt32(value))
+        address = address << 8 | UInt32(value)
+        if form.reversed { address = address.byteSwapped }
+        return IPAddress16(ipv4: address)
     }
 
     /// Parses any RFC 4291 text form (with `::` and an embedded dotted quad).
@@ -94,17 +102,25 @@ enum IPText {
 
     /// Appends `a.b.c.d` from the low 32 bits.
     static func writeIPv4(_ address: IPAddress16, into out: ChunkBuffer) {
+        writeIPv4(address, form: .dotted, into: out)
+    }
+
+    /// Appends the IPv4 address in `form`: its separator, its order, and (for a reversed
+    /// form) the original suffix after the quad, taken from `suffix`.
+    static func writeIPv4(_ address: IPAddress16, form: IPv4Form, suffix: UnsafeRawBufferPointer? = nil, into out: ChunkBuffer) {
         out.reserve(extra: 15)
         var q = out.base.assumingMemoryBound(to: UInt8.self) + out.count
         let start = q
+        let value = form.reversed ? UInt32(truncatingIfNeeded: address.low).byteSwapped : UInt32(truncatingIfNeeded: address.low)
         for k in 0..<4 {
-            let v = Int((address.low >> UInt64(24 - 8 * k)) & 255)
+            let v = Int((value >> UInt32(24 - 8 * k)) & 255)
             if v >= 100 { q.pointee = UInt8(48 + v / 100); q += 1 }
             if v >= 10 { q.pointee = UInt8(48 + v / 10 % 10); q += 1 }
             q.pointee = UInt8(48 + v % 10); q += 1
-            if k < 3 { q.pointee = UInt8(ascii: "."); q += 1 }
+            if k < 3 { q.pointee = form.separator; q += 1 }
         }
         out.count += q - start
+        if let suffix, let base = suffix.baseAddress, suffix.count > 0 { out.append(base, suffix.count) }
     }
 
     /// Appends the RFC 5952 form: lower case, no leading zeros, the longest run of two or more
@@ -166,4 +182,38 @@ extension IPAddress16 {
         high &= mask(prefix)
         low &= mask(prefix - 64)
     }
+}
+
+/// How an IPv4 match is written (SPEC.md, `ipv4` row): a dotted quad; four octets joined by `-`
+/// inside a host name (`ec2-52-80-34-196`); or the reversed quad before `.in-addr.arpa`
+/// (`4.3.2.1.in-addr.arpa`, the match then includes the suffix). The action applies to the
+/// address; the result is written back the same way.
+struct IPv4Form: Equatable {
+    /// The byte between octets.
+    let separator: UInt8
+    /// Octets in reverse order (`.in-addr.arpa`).
+    let reversed: Bool
+    /// Bytes of the quad; what follows it in the match is the suffix.
+    let quadLength: Int
+
+    /// A plain dotted quad (its length is not needed to parse or write it).
+    static let dotted = IPv4Form(separator: UInt8(ascii: "."), reversed: false, quadLength: 15)
+
+    /// The form of the IPv4 match `p[0..<count]`: longer than a quad means reversed with its
+    /// suffix; a `-` among the first four bytes means a host name's dashes.
+    @inline(__always)
+    static func of(_ p: UnsafePointer<UInt8>, _ count: Int) -> IPv4Form {
+        if count > 15 {
+            return IPv4Form(separator: UInt8(ascii: "."), reversed: true, quadLength: count - IPv4Form.reverseSuffixLength)
+        }
+        let dashed = p[1] == UInt8(ascii: "-") || p[2] == UInt8(ascii: "-") || (count > 3 && p[3] == UInt8(ascii: "-"))
+        return dashed ? IPv4Form(separator: UInt8(ascii: "-"), reversed: false, quadLength: count)
+                      : IPv4Form(separator: UInt8(ascii: "."), reversed: false, quadLength: count)
+    }
+
+    /// `.in-addr.arpa`.
+    static let reverseSuffixLength = 13
+
+    /// True for anything but a plain dotted quad.
+    var isHostForm: Bool { reversed || separator != UInt8(ascii: ".") }
 }

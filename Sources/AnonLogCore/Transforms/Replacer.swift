@@ -110,6 +110,14 @@ struct Replacer: Sendable {
             return
         }
         let ipv4 = type == .ipv4, ipv6 = type == .ipv6
+        if ipv4 && count >= 7 {
+            let form = IPv4Form.of(p, count)
+            if form.isHostForm {
+                // `0-0-0-0` in a host name, `0.0.0.0.in-addr.arpa` in reverse.
+                IPText.writeIPv4(IPAddress16(ipv4: 0), form: form, suffix: Self.suffix(p, count, form), into: out)
+                return
+            }
+        }
         out.appendWord(ipv4 ? Self.redactedIPv4Word : ipv6 ? Self.redactedIPv6Word : Self.redactedUsernameWord,
                        length: ipv4 ? 7 : ipv6 ? 2 : 1)
     }
@@ -147,6 +155,12 @@ struct Replacer: Sendable {
         out.count += count
     }
 
+    /// What follows the quad in a reversed IPv4 match (`.in-addr.arpa`), else nil.
+    @inline(__always)
+    private static func suffix(_ p: UnsafePointer<UInt8>, _ count: Int, _ form: IPv4Form) -> UnsafeRawBufferPointer? {
+        form.reversed ? UnsafeRawBufferPointer(start: p + form.quadLength, count: count - form.quadLength) : nil
+    }
+
     // MARK: truncate
 
     /// IPs lose their host bits (/24 and /48 by default), e-mails keep only the domain,
@@ -154,9 +168,10 @@ struct Replacer: Sendable {
     private func truncate(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, into out: ChunkBuffer) {
         switch type {
         case .ipv4:
-            guard var address = IPText.parseIPv4(p, count) else { out.append(p, count); return }
+            let form = IPv4Form.of(p, count)
+            guard var address = IPText.parseIPv4(p, count, form: form) else { out.append(p, count); return }
             address.keepPrefix(96 + config.ipv4Prefix)
-            IPText.writeIPv4(address, into: out)
+            IPText.writeIPv4(address, form: form, suffix: Self.suffix(p, count, form), into: out)
         case .ipv6:
             guard var address = IPText.parseIPv6(p, count) else { out.append(p, count); return }
             address.keepPrefix(address.isIPv4Mapped ? 96 + config.ipv4Prefix : config.ipv6Prefix)
@@ -225,7 +240,8 @@ struct Replacer: Sendable {
     /// ipcrypt-deterministic (`encrypt`: written as IPv4 only when it lands in the mapped range).
     private mutating func encryptAddress(_ type: DetectionType, _ p: UnsafePointer<UInt8>, _ count: Int, keys: EpochKeys,
                                          into out: ChunkBuffer) {
-        guard var address = type == .ipv4 ? IPText.parseIPv4(p, count) : IPText.parseIPv6(p, count) else {
+        let form = type == .ipv4 ? IPv4Form.of(p, count) : .dotted
+        guard var address = type == .ipv4 ? IPText.parseIPv4(p, count, form: form) : IPText.parseIPv6(p, count) else {
             Self.redact(type, p, count, into: out)
             return
         }
@@ -235,7 +251,11 @@ struct Replacer: Sendable {
             address = keys.pfx.encrypt(address, cache: &prefixes!, generation: currentGeneration)
         }
         if type == .ipv4 && address.isIPv4Mapped {
-            IPText.writeIPv4(address, into: out)
+            IPText.writeIPv4(address, form: form, suffix: Self.suffix(p, count, form), into: out)
+        } else if form.isHostForm {
+            // ipcrypt-deterministic left the IPv4 range: no address of this family to write in
+            // a host name, so the host name gets the placeholder.
+            Self.redact(type, p, count, into: out)
         } else {
             IPText.writeIPv6(address, into: out)
         }

@@ -19,7 +19,7 @@
 /// The candidate kinds: row k of a batch holds kind k's mask of each block (bit i is byte i).
 enum {
     ANONLOG_LINE_START,   ///< a line's first byte, unless the line is surely not CLF or an anonymous one (`host - - [`)
-    ANONLOG_IPV4,         ///< the first dot of three `d.d` dots, each 2-4 bytes after the one before
+    ANONLOG_IPV4,         ///< the first dot (or dash) of three `d.d` (`d-d`) ones, each 2-4 bytes after the one before
     ANONLOG_IPV6,         ///< a colon after 1-4 hex digits that follow a non-alphanumeric, non-`.:` byte, or the first colon of `::` after such a byte
     ANONLOG_JSON_COLON,   ///< a colon after a blank, or after a quoted username key (`"user":`, compared as words)
     ANONLOG_SPECIAL,      ///< '@', '%', '~', and '=' after a username key or sudo's TTY (compared as words)
