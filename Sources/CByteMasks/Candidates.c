@@ -219,12 +219,16 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             // The same for dashes: a host name's `ec2-52-80-34-196` (ISO dates have two only).
             Lanes dash = CUR(DASH_PLUS), nextDash = NEXT(DASH_PLUS);
             Lanes dashHere = dash & BEHIND(digit, prevDigit, 1) & AHEAD(digit, nextDigit, 1);
-            Lanes dashThere = nextDash & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
-            Lanes dashSecondHere = dashHere & (AHEAD(dashHere, dashThere, 2) | AHEAD(dashHere, dashThere, 3)
-                                               | AHEAD(dashHere, dashThere, 4));
-            Lanes dashSecondThere = dashThere & ((dashThere >> 2) | (dashThere >> 3) | (dashThere >> 4));
-            Lanes dashed = dashHere & (AHEAD(dashSecondHere, dashSecondThere, 2) | AHEAD(dashSecondHere, dashSecondThere, 3)
-                                       | AHEAD(dashSecondHere, dashSecondThere, 4));
+            Lanes dashed = dashHere & 0;
+            // Most blocks have no dash between digits (CLF dates use '/'): skip the chain there.
+            if (__builtin_reduce_or(dashHere) != 0) {
+                Lanes dashThere = nextDash & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
+                Lanes dashSecondHere = dashHere & (AHEAD(dashHere, dashThere, 2) | AHEAD(dashHere, dashThere, 3)
+                                                   | AHEAD(dashHere, dashThere, 4));
+                Lanes dashSecondThere = dashThere & ((dashThere >> 2) | (dashThere >> 3) | (dashThere >> 4));
+                dashed = dashHere & (AHEAD(dashSecondHere, dashSecondThere, 2) | AHEAD(dashSecondHere, dashSecondThere, 3)
+                                     | AHEAD(dashSecondHere, dashSecondThere, 4));
+            }
             OUT(ANONLOG_IPV4) = dotted | dashed;
         }
         if (want & ANONLOG_WANT_IPV6) {

@@ -14,7 +14,33 @@ enum MachineNumberKey {
 
     /// True when the bytes before `start` are such a key and its `=` or `:` (with an optional
     /// quote around key or value and blanks), or one of the whole-word keys and a blank.
+    @inline(__always)
     static func precedes(_ p: UnsafePointer<UInt8>, _ start: Int) -> Bool {
+        // The common case first, in a few instructions: the key's last letter (after an
+        // optional quote, blanks and `=`/`:`) is not one a listed key ends in.
+        return mayFollowKey(p, start) && precedesSlow(p, start)
+    }
+
+    /// Quick look at the byte before the key: false means no listed key can be there.
+    @inline(__always)
+    private static func mayFollowKey(_ p: UnsafePointer<UInt8>, _ start: Int) -> Bool {
+        var i = start - 1
+        while i >= 0 && start - i <= 7 {
+            let b = p[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\t")
+                || b == UInt8(ascii: "=") || b == UInt8(ascii: ":") {
+                i -= 1
+                continue
+            }
+            let last = b | 0x20
+            return last >= UInt8(ascii: "a") && last <= UInt8(ascii: "z") && lastLetters & (1 << UInt32(last - UInt8(ascii: "a"))) != 0
+        }
+        return false
+    }
+
+    /// The whole check, for the few numbers that pass `mayFollowKey`.
+    @inline(never)
+    private static func precedesSlow(_ p: UnsafePointer<UInt8>, _ start: Int) -> Bool {
         var i = start - 1
         if i >= 0 && (p[i] == UInt8(ascii: "\"") || p[i] == UInt8(ascii: "'")) { i -= 1 }
         var blanks = 0
@@ -51,12 +77,9 @@ enum MachineNumberKey {
         return false
     }
 
-    /// The last letters of the keys and endings above (d e h l n p q s t x), one bit each.
-    static let lastLetters: UInt32 = {
-        var mask: UInt32 = 0
-        for letter in "dehlnpqstx".utf8 { mask |= 1 << UInt32(letter - UInt8(ascii: "a")) }
-        return mask
-    }()
+    /// The last letters of the keys and endings above (d e h l n p q s t x), one bit each
+    /// (bit 0 is `a`); a literal, so no lazy global initialisation on the hot path.
+    static let lastLetters: UInt32 = 0x8D_A898
 
     /// Whether the bytes ending at `end` spell `text` (ASCII letters compared without case).
     @inline(__always)
