@@ -170,6 +170,9 @@ import Testing
         ("sshd[1]: Disconnecting invalid user gert 192.0.2.3 port 22: Too many authentication failures", ["username:gert", "ipv4:192.0.2.3"]),
         ("sshd[1]: User gull from 192.0.2.3 not allowed because not in any group", ["username:gull", "ipv4:192.0.2.3"]),
         ("sshd[1]: PAM: Authentication failure for gote from 192.0.2.3", ["username:gote", "ipv4:192.0.2.3"]),
+        ("sshd[1]: Failed password for illegal user gorm from 192.0.2.3 port 22", ["username:gorm", "ipv4:192.0.2.3"]),
+        ("systemd-logind[1]: New session 12 of user greger.", ["username:greger"]),
+        ("id: uid=0(root) gid=0(root) and uid=1000 euid=1000", []),
         // Regression (issue 14): plain words after `for` are not names; quoted kept accounts stay kept.
         ("sshd[1]: Timeout before authentication for connection from 192.0.2.3 to 192.0.2.4", ["ipv4:192.0.2.3", "ipv4:192.0.2.4"]),
         ("sshd[1]: Accepted password for 'root' from 192.0.2.3 port 22", ["ipv4:192.0.2.3"]),

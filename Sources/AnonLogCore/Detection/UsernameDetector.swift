@@ -213,7 +213,10 @@ enum UsernameDetector {
         while end < n && end - start <= maxLength && !isBlank(p[end]) && p[end] != UInt8(ascii: "\n")
             && p[end] != UInt8(ascii: "(") && p[end] != UInt8(ascii: "\r") { end += 1 }
         guard end > start else { return }
-        let next = end
+        // systemd-logind: `New session 12 of user anna.` (the sentence's period is not the name's).
+        if isUser && end - start > 1 && p[end - 1] == UInt8(ascii: ".") && isLineEnd(p, n, end)
+            && Bytes.endsWith(p, space, "of user") { end -= 1 }
+        let next = p[end] == UInt8(ascii: ".") ? end + 1 : end
         let followed: Bool
         if isFor || isCapitalUser {
             // sshd: `User NAME from HOST not allowed because …`.
@@ -229,7 +232,8 @@ enum UsernameDetector {
         // invalid user NAME ADDR port`; pam: `session opened for user NAME(uid=…) by`.
         if Bytes.endsWith(p, space, "invalid user") || Bytes.endsWith(p, space, "Invalid user") || isFor || isCapitalUser
             || Bytes.endsWith(p, space, "for user") || Bytes.endsWith(p, space, "by user")
-            || Bytes.endsWith(p, space, "from user") || Bytes.endsWith(p, space, "authenticating user") {
+            || Bytes.endsWith(p, space, "from user") || Bytes.endsWith(p, space, "authenticating user")
+            || Bytes.endsWith(p, space, "illegal user") || Bytes.endsWith(p, space, "of user") {
             emitField(p, n, start, end, config: config, into: &spans)
         }
     }
