@@ -214,9 +214,9 @@ enum UsernameDetector {
             && p[end] != UInt8(ascii: "(") && p[end] != UInt8(ascii: "\r") { end += 1 }
         guard end > start else { return }
         // systemd-logind: `New session 12 of user anna.` (the sentence's period is not the name's).
+        let next = end
         if isUser && end - start > 1 && p[end - 1] == UInt8(ascii: ".") && isLineEnd(p, n, end)
             && Bytes.endsWith(p, space, "of user") { end -= 1 }
-        let next = p[end] == UInt8(ascii: ".") ? end + 1 : end
         let followed: Bool
         if isFor || isCapitalUser {
             // sshd: `User NAME from HOST not allowed because …`.
