@@ -52,7 +52,6 @@ struct HostileFileSystemTests {
         defer { try? FileManager.default.removeItem(at: base) }
         let victim = try Victim(in: base)
         let site = base.appendingPathComponent("site").path
-        var outcomes: [Int32: Int] = [:]
         for round in 0..<Self.rounds {
             try? FileManager.default.removeItem(atPath: site)
             try Hostile.directory(site, owner: Hostile.nobody)
@@ -69,14 +68,11 @@ struct HostileFileSystemTests {
             Hostile.stop(racer)
             #expect(!run.timedOut, "round \(round): anonlog hung")
             #expect(run.status == 0 || run.status == 2, "round \(round): exit \(run.status): \(run.stderr)")
-            outcomes[run.status, default: 0] += 1
             victim.expectUntouched("round \(round)")
             #expect(!Hostile.anyFileContains(site, "SECRET-MARKER"), "round \(round): root's file leaked into the site")
             #expect(!(try FileManager.default.contentsOfDirectory(atPath: site)).contains { $0.contains(".anonlog-") },
                     "round \(round): a temp file was left behind")
         }
-        // The race is real: some rounds must have been refused (the swap came in time).
-        #expect(outcomes.values.reduce(0, +) == Self.rounds)
     }
 
     @Test("sweep: a symlink or FIFO swapped in while the sweep works never reaches root's file",
