@@ -134,11 +134,26 @@ import Testing
         ("{\"userId\":\"8507099805\"}", []),
         ("pid 8507099805", []),
         ("tel 0706603032, mobil: 0706603032", []),
+        // Review of issue 14's first version: prose, ids with a dash form, and names in files.
+        ("Account created 19820325-2385", ["personnummer:19820325-2385"]),
+        ("Record updated 198203252385", ["personnummer:198203252385"]),
+        ("customer_id=19820325-2385", ["personnummer:19820325-2385"]),
+        ("19820325-2385_2024-01-15.pdf", ["personnummer:19820325-2385"]),
+        ("198203252385_1.pdf", ["personnummer:198203252385"]),
+        ("{\"created_at\":    \"198203252385\"}", []),
         ("_task_198507099805_0001_m", []),
         ("job_8507099805", ["personnummer:8507099805"]),
         ("for user 8507099805", ["personnummer:8507099805"]),
     ])
     func personnummer(input: String, expected: [String]) throws { try Self.check(input, expected) }
+
+    /// Regression (review): every interim letter is zeroed by redaction and starred by `scan`,
+    /// like the digits around it (`J` to `N` used to stay).
+    @Test func interimNumbersRedactAndMaskWithoutTheirLetter() {
+        #expect(TestSupport.reference(Array("pnr 000101-J220 and 000101T220\n".utf8)) == Array("pnr 000000-0000 and 0000000000\n".utf8))
+        #expect(Array("000101T220".utf8).withUnsafeBytes { Masking.mask($0, type: .personnummer) } == "000101****")
+        #expect(Array("000101-J220".utf8).withUnsafeBytes { Masking.mask($0, type: .personnummer) } == "000101-****")
+    }
 
     @Test func organisationsnummerOnlyWhenAsked() throws {
         let config = DetectionConfig(today: Self.today, matchOrganisationsnummer: true)
@@ -171,6 +186,7 @@ import Testing
         ("sshd[1]: User gull from 192.0.2.3 not allowed because not in any group", ["username:gull", "ipv4:192.0.2.3"]),
         ("sshd[1]: PAM: Authentication failure for gote from 192.0.2.3", ["username:gote", "ipv4:192.0.2.3"]),
         ("sshd[1]: Failed password for illegal user gorm from 192.0.2.3 port 22", ["username:gorm", "ipv4:192.0.2.3"]),
+        ("sshd[1]: Illegal user gard from 192.0.2.3", ["username:gard", "ipv4:192.0.2.3"]),
         ("systemd-logind[1]: New session 12 of user greger.", ["username:greger"]),
         ("id: uid=0(root) gid=0(root) and uid=1000 euid=1000", []),
         // Regression (issue 14): plain words after `for` are not names; quoted kept accounts stay kept.

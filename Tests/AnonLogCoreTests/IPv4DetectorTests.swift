@@ -40,6 +40,12 @@ import Testing
         ("kernel: calvisitor-10-105-160-95 up", "kernel: calvisitor-0-0-0-0 up"),
         ("PTR 4.3.2.1.in-addr.arpa.", "PTR 0.0.0.0.in-addr.arpa."),
         ("1-2-3-4-5", "1-2-3-4-5"),
+        // Review of issue 14's first version.
+        ("id=firewall fw=203.0.113.5 pri=6", "id=firewall fw=0.0.0.0 pri=6"),
+        ("static.88-198-1-2.clients.your-server.de", "static.0-0-0-0.clients.your-server.de"),
+        ("{\"version\": \"4.12.0.8\"}", "{\"version\": \"4.12.0.8\"}"),
+        ("commons-x-2.6.0.1.jar", "commons-x-2.6.0.1.jar"),
+        ("hibernate 1.0.0.0.Final", "hibernate 1.0.0.0.Final"),
         ("DHCPACK to BE-90-25-61-77-CE via eth0", "DHCPACK to BE-90-25-61-77-CE via eth0"),
         ("node-1-2-3-4-5.example.com", "node-1-2-3-4-5.example.com"),
         ("bare 10-0-0-1 here", "bare 10-0-0-1 here"),

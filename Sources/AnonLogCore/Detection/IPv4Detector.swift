@@ -37,7 +37,9 @@ enum IPv4Detector {
             let after = p[i]
             if ByteClass.isLetter(after) { return nil }
             if after == UInt8(ascii: "."), i + 1 < n, ByteClass.isAlnum(p[i + 1]) {
-                guard labelHasLetter(p, count: n, from: i + 1) else { return nil }
+                // At least two labels, one with a letter: `2.6.0.1.jar` and `1.0.0.0.Final`
+                // are versions, `62.99.164.82.sh.example.at` a host name.
+                guard labelHasLetter(p, count: n, from: i + 1), hasSecondLabel(p, count: n, from: i + 1) else { return nil }
                 if isReverseSuffix(p, count: n, at: i) { end = i + IPv4Form.reverseSuffixLength }
             }
         }
@@ -76,7 +78,8 @@ enum IPv4Detector {
         if start > 0 {
             let before = p[start - 1]
             if ByteClass.isAlnum(before) { return nil }
-            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isAlnum(p[start - 2]) { return nil }
+            // `static.88-198-1-2.clients.example.de`: a middle label; `1.10-0-0-1` is a number run.
+            if before == UInt8(ascii: ".") && start > 1 && ByteClass.isDigit(p[start - 2]) { return nil }
             if before == UInt8(ascii: "-") {
                 var k = start - 1
                 while k > 0 && start - k <= 64 && ByteClass.isAlnum(p[k - 1]) {
@@ -117,6 +120,14 @@ enum IPv4Detector {
             k += 1
         }
         return false
+    }
+
+    /// Whether the label at `from` is followed by `.` and another label.
+    @inline(__always)
+    private static func hasSecondLabel(_ p: UnsafePointer<UInt8>, count n: Int, from: Int) -> Bool {
+        var k = from
+        while k < n && k - from < 64 && (ByteClass.isAlnum(p[k]) || p[k] == UInt8(ascii: "-")) { k += 1 }
+        return k + 1 < n && p[k] == UInt8(ascii: ".") && ByteClass.isAlnum(p[k + 1])
     }
 
     /// `.in-addr.arpa` (any case) at `at`, not followed by more of a name.
@@ -195,12 +206,13 @@ enum IPv4Detector {
     }
 
     /// Whether a version key or word comes right before the quad at `start`: `version=4.12.0.8`,
-    /// `"version":"1.2.3.4"`, `wcp.dll version 0.0.0.6`, `ver 1.2.3.4`, `build 10.0.19041.1`.
+    /// `"version": "1.2.3.4"`, `wcp.dll version 0.0.0.6`, `ver 1.2.3.4`, `build 10.0.19041.1`.
     @inline(__always)
     private static func followsVersionWord(_ p: UnsafePointer<UInt8>, start: Int) -> Bool {
         var k = start - 1
         var skipped = 0
-        while k >= 0 && skipped < 3 {
+        // `version=`, `ver `, and JSON's `"version": "` (quote, colon, blank, quote).
+        while k >= 0 && skipped < 6 {
             let b = p[k]
             guard b == UInt8(ascii: "=") || b == UInt8(ascii: ":") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\"")
                 || b == UInt8(ascii: "'") else { break }
@@ -213,7 +225,6 @@ enum IPv4Detector {
         let length = end - k - 1
         if k >= 0 && ByteClass.isAlnum(p[k]) { return false }
         switch length {
-        case 2: return Bytes.equalsLowercased(p + end - 2, "fw")
         case 3: return Bytes.equalsLowercased(p + end - 3, "ver") || Bytes.equalsLowercased(p + end - 3, "rev")
         case 5: return Bytes.equalsLowercased(p + end - 5, "build")
         case 7: return Bytes.equalsLowercased(p + end - 7, "version") || Bytes.equalsLowercased(p + end - 7, "release")

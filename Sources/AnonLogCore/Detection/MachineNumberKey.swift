@@ -4,16 +4,8 @@
 /// even when its digits pass the checksum, as one such number in ten does. Phone numbers
 /// matter since month 00 and day 60 are valid: a mobile number `07X…` then often is a date.
 enum MachineNumberKey {
-    /// Keys that are machine-number keys as a whole word (compared without case).
-    static let words: [StaticString] = ["ts", "time", "timestamp", "epoch", "id", "pid", "uid", "gid", "tid", "ppid",
-                                        "date", "created", "updated", "expires", "seq", "serial",
-                                        "tel", "tfn", "phone", "telefon", "mobil", "mobile", "fax"]
-    /// Endings that make a key a time or an id: `created_at`, `session_id`, `job-id`,
-    /// `msg.id`, `unix_ts`, `start_time`, `logtimestamp`.
-    static let suffixes: [StaticString] = ["_at", "_id", "-id", ".id", "_ts", "_time", "-time", "timestamp", "epoch"]
-
     /// True when the bytes before `start` are such a key and its `=` or `:` (with an optional
-    /// quote around key or value and blanks), or one of the whole-word keys and a blank.
+    /// quote around key or value and blanks), or an id or phone label and a blank.
     @inline(__always)
     static func precedes(_ p: UnsafePointer<UInt8>, _ start: Int) -> Bool {
         // The common case first, in a few instructions: the key's last letter (after an
@@ -25,7 +17,7 @@ enum MachineNumberKey {
     @inline(__always)
     private static func mayFollowKey(_ p: UnsafePointer<UInt8>, _ start: Int) -> Bool {
         var i = start - 1
-        while i >= 0 && start - i <= 7 {
+        while i >= 0 && start - i <= 8 {
             let b = p[i]
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: " ") || b == UInt8(ascii: "\t")
                 || b == UInt8(ascii: "=") || b == UInt8(ascii: ":") {
@@ -65,10 +57,18 @@ enum MachineNumberKey {
         let keyStart = i + 1
         guard keyStart < keyEnd, keyEnd - keyStart <= 40 else { return false }
         let length = keyEnd - keyStart
-        for word in words where word.utf8CodeUnitCount == length && endsWith(p, keyEnd, word) { return true }
-        // Without `=` or `:`, only a whole-word key (`pid 1234`); `for user 8507091234` is text.
+        let key = p + keyStart
+        // Without `=` or `:`, only an id or a phone label (`pid 8507099805`, `tel 0706603032`):
+        // `Record updated 198203252385` is a sentence about a person.
+        if isBareKey(key, length) { return true }
         guard separated else { return false }
-        for suffix in suffixes where suffix.utf8CodeUnitCount < length && endsWith(p, keyEnd, suffix) { return true }
+        if isSeparatedKey(key, length) { return true }
+        // Endings: `created_at`, `session_id`, `job-id`, `msg.id`, `unix_ts`, `start_time`.
+        @inline(__always) func endsWith(_ text: StaticString) -> Bool {
+            length > text.utf8CodeUnitCount && Bytes.equalsLowercased(p + keyEnd - text.utf8CodeUnitCount, text)
+        }
+        if endsWith("_at") || endsWith("_id") || endsWith("-id") || endsWith(".id") || endsWith("_ts")
+            || endsWith("_time") || endsWith("-time") || endsWith("timestamp") || endsWith("epoch") { return true }
         // camelCase: `sessionId`, `createdAt`.
         if keyEnd - keyStart > 2 {
             let a = p[keyEnd - 2], b = p[keyEnd - 1]
@@ -77,20 +77,38 @@ enum MachineNumberKey {
         return false
     }
 
-    /// The last letters of the keys and endings above (d e h l n p q s t x), one bit each
+    /// The last letters of the keys and endings below (d e h l n p q s t x), one bit each
     /// (bit 0 is `a`); a literal, so no lazy global initialisation on the hot path.
     static let lastLetters: UInt32 = 0x8D_A898
 
-    /// Whether the bytes ending at `end` spell `text` (ASCII letters compared without case).
+    /// Keys that name a number even after a blank: process and user ids, epochs, phone labels.
     @inline(__always)
-    private static func endsWith(_ p: UnsafePointer<UInt8>, _ end: Int, _ text: StaticString) -> Bool {
-        let count = text.utf8CodeUnitCount
-        let word = text.utf8Start
-        for k in 0..<count {
-            let b = p[end - count + k]
-            if (b >= 65 && b <= 90 ? b | 0x20 : b) != word[k] { return false }
+    private static func isBareKey(_ k: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        switch length {
+        case 2: return Bytes.equalsLowercased(k, "ts")
+        case 3: return Bytes.equalsLowercased(k, "pid") || Bytes.equalsLowercased(k, "uid") || Bytes.equalsLowercased(k, "gid")
+            || Bytes.equalsLowercased(k, "tid") || Bytes.equalsLowercased(k, "tel") || Bytes.equalsLowercased(k, "tfn")
+            || Bytes.equalsLowercased(k, "fax")
+        case 4: return Bytes.equalsLowercased(k, "ppid")
+        case 5: return Bytes.equalsLowercased(k, "epoch") || Bytes.equalsLowercased(k, "phone") || Bytes.equalsLowercased(k, "mobil")
+        case 6: return Bytes.equalsLowercased(k, "mobile")
+        case 7: return Bytes.equalsLowercased(k, "telefon")
+        default: return false
         }
-        return true
+    }
+
+    /// Keys that name a time or an id before `=` or `:` (`time=`, `"created":`, `id=`).
+    @inline(__always)
+    private static func isSeparatedKey(_ k: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        switch length {
+        case 2: return Bytes.equalsLowercased(k, "id")
+        case 3: return Bytes.equalsLowercased(k, "seq")
+        case 4: return Bytes.equalsLowercased(k, "time") || Bytes.equalsLowercased(k, "date")
+        case 6: return Bytes.equalsLowercased(k, "serial")
+        case 7: return Bytes.equalsLowercased(k, "created") || Bytes.equalsLowercased(k, "updated") || Bytes.equalsLowercased(k, "expires")
+        case 9: return Bytes.equalsLowercased(k, "timestamp")
+        default: return false
+        }
     }
 
     /// Letters, digits, `_`, `-` and `.`: the bytes of a key.

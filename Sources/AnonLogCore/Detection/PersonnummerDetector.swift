@@ -69,13 +69,19 @@ enum PersonnummerDetector {
         if end < n {
             let after = p[end]
             if ByteClass.isAlnum(after) { return nil }
-            if Self.isJoiner(after) && end + 1 < n && ByteClass.isDigit(p[end + 1]) { return nil }
+            if after == UInt8(ascii: "_") {
+                // `_task_200811092030_0001`: joined on both sides; `19820325-2385_1.pdf` is a name.
+                if end + 1 < n && ByteClass.isDigit(p[end + 1]) && start > 0
+                    && (p[start - 1] == UInt8(ascii: "_") || p[start - 1] == UInt8(ascii: "-")) { return nil }
+            } else if Self.isJoiner(after) && end + 1 < n && ByteClass.isDigit(p[end + 1]) {
+                return nil
+            }
         }
         guard valid(p, digitsStart: digitsStart, serialAt: serialAt, fullYearAt: run == 8 || run == 12 ? start : nil,
                     form: form, config: config) else { return nil }
         // Machine numbers that pass the checksum by chance (one in ten does): a time stamp or
-        // an id right after its key.
-        if MachineNumberKey.precedes(p, start) { return nil }
+        // an id right after its key. Only bare digit runs: no machine writes YYYYMMDD-NNNN.
+        if (run == 10 || run == 12) && MachineNumberKey.precedes(p, start) { return nil }
         resume = end
         return Span(start: start, end: end, type: .personnummer)
     }

@@ -233,7 +233,8 @@ enum UsernameDetector {
         if Bytes.endsWith(p, space, "invalid user") || Bytes.endsWith(p, space, "Invalid user") || isFor || isCapitalUser
             || Bytes.endsWith(p, space, "for user") || Bytes.endsWith(p, space, "by user")
             || Bytes.endsWith(p, space, "from user") || Bytes.endsWith(p, space, "authenticating user")
-            || Bytes.endsWith(p, space, "illegal user") || Bytes.endsWith(p, space, "of user") {
+            || Bytes.endsWith(p, space, "illegal user") || Bytes.endsWith(p, space, "Illegal user")
+            || Bytes.endsWith(p, space, "of user") {
             emitField(p, n, start, end, config: config, into: &spans)
         }
     }

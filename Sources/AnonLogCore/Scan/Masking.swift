@@ -8,7 +8,7 @@ public enum Masking {
         case .personnummer:
             // Keep the date part (6 or 8 digits and a separator), star the rest.
             var keep = 0
-            while keep < b.count && ByteClass.isDigit(b[keep]) { keep += 1 }
+            while keep < b.count && (ByteClass.isDigit(b[keep]) || PersonnummerDetector.isInterimLetter(b[keep])) { keep += 1 }
             if keep >= 10 { keep -= 4 }   // no separator: YYMMDD|NNNN or YYYYMMDD|NNNN
             else { keep += 1 }            // the separator stays
             return String(decoding: b[0..<min(keep, b.count)], as: UTF8.self) + String(repeating: "*", count: max(0, b.count - keep))

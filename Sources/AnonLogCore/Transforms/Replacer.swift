@@ -137,11 +137,13 @@ struct Replacer: Sendable {
         out.reserve(extra: count)
         let destination = out.base + out.count
         if count >= 8 {
-            // Two overlapping words (10-13 bytes of digits, `-` and `+`): a digit is the only
-            // one of those bytes with bit 4 set, and becomes '0'.
+            // Two overlapping words (10-13 bytes of digits, an interim letter, `-` and `+`):
+            // digits (bits 4 and 5 set) and letters (bit 6) become '0'; `-` and `+` have
+            // neither and stay.
             @inline(__always) func zeroed(_ word: UInt64) -> UInt64 {
-                let digits = ((word >> 4) & 0x0101_0101_0101_0101) &* 0xFF
-                return (word & ~digits) | (0x3030_3030_3030_3030 & digits)
+                let marked = ((word >> 6) | ((word >> 4) & (word >> 5))) & 0x0101_0101_0101_0101
+                let characters = marked &* 0xFF
+                return (word & ~characters) | (0x3030_3030_3030_3030 & characters)
             }
             let source = UnsafeRawPointer(p)
             let head = zeroed(source.loadUnaligned(as: UInt64.self))
