@@ -203,9 +203,18 @@ import Testing
         ("{\"user\": \"per\", \"owner\":\"quinn\", \"login\": \"root\", \"name\": \"x\"}", ["username:per", "username:quinn"]),
         ("cd /home/rut/docs; ls /Users/sara; cat /var/mail/tor", ["username:rut", "username:sara", "username:tor"]),
         ("GET /~ulf/index.html HTTP/1.1", ["username:ulf"]),
+        // Regression (issue 14): virtual mailboxes, /var/mail/vhosts/DOMAIN/USER.
+        ("dovecot: open /var/mail/vhosts/example.se/unni/cur failed", ["username:unni"]),
+        ("ls /var/mail/vhosts/", []),
         ("-rw-r--r-- 1 vera staff 1234 Nov 26 11:37 notes.txt", ["username:vera"]),
         ("-rw-r--r-- wilma/wilma 1234 2026-11-26 11:37 home/wilma/notes.txt", ["username:wilma", "username:wilma", "username:wilma"]),
         ("drwxr-xr-x root/root 0 2026-11-26 11:37 etc/", []),
+        // Regression (issue 14): a group names a person only when it is the owner's own.
+        ("-rw-r--r-- ylva/ekonomi 1234 2026-11-26 11:37 srv/x", ["username:ylva"]),
+        ("-rw-r--r-- 1 ylva ekonomi 1234 Nov 26 11:37 x", ["username:ylva"]),
+        ("-rw-r--r-- 1 ylva ylva 1234 Nov 26 11:37 x", ["username:ylva", "username:ylva"]),
+        ("{\"owner\":\"ylva\",\"group\":\"ekonomi\"}", ["username:ylva"]),
+        ("{\"group\": \"ylva\", \"owner\": \"ylva\"}", ["username:ylva", "username:ylva"]),
         ("user=u-abcdefghijkl and user=-", []),
     ])
     func username(input: String, expected: [String]) throws { try Self.check(input, expected) }

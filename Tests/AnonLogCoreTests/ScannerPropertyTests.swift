@@ -98,6 +98,8 @@ import Testing
         "=", "user=", "USER=", "Login=", "ruser=", "logname=<", "sasl_username=", "xsasl_username=", "Username=",
         "username=", "usernames=", " : TTY=", "name=", "alice", "bob9", "x", " ", ",", "<", ">", "&", "{", "}", "_",
         "e", "r", "p", " for ", " from ", "/home/", "/~", "/Users/",
+        // A record whose group is its owner's own (the only group that names a person).
+        "{\"owner\":\"alice\",\"group\":\"alice\"}", "{\"user\":\"bob9\",\"group\" : \"bob9\"}",
     ]
 
     /// Tries every username context detector at every byte it could apply to.

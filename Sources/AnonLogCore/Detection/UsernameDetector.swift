@@ -185,7 +185,11 @@ enum UsernameDetector {
             var groupStart = ownerEnd
             while groupStart < n && isBlank(p[groupStart]) { groupStart += 1 }
             let groupEnd = nameEnd(p, n, from: groupStart)
-            if groupEnd < n && isBlank(p[groupEnd]) { emit(p, n, groupStart, groupEnd, config: config, into: &spans) }
+            // The group names a person only as a user-private group (equal to the owner);
+            // `anna ekonomi` is a department.
+            if groupEnd < n && isBlank(p[groupEnd]) && sameBytes(p, i, ownerEnd, groupStart, groupEnd) {
+                emit(p, n, groupStart, groupEnd, config: config, into: &spans)
+            }
         } else {
             // tar -tv: owner/group.
             let ownerEnd = nameEnd(p, n, from: i)
@@ -193,8 +197,16 @@ enum UsernameDetector {
             let groupEnd = nameEnd(p, n, from: ownerEnd + 1)
             guard groupEnd < n, isBlank(p[groupEnd]) else { return }
             emit(p, n, i, ownerEnd, config: config, into: &spans)
-            emit(p, n, ownerEnd + 1, groupEnd, config: config, into: &spans)
+            if sameBytes(p, i, ownerEnd, ownerEnd + 1, groupEnd) { emit(p, n, ownerEnd + 1, groupEnd, config: config, into: &spans) }
         }
+    }
+
+    /// Whether `p[a..<aEnd]` and `p[b..<bEnd]` hold the same bytes.
+    @inline(__always)
+    private static func sameBytes(_ p: UnsafePointer<UInt8>, _ a: Int, _ aEnd: Int, _ b: Int, _ bEnd: Int) -> Bool {
+        guard aEnd - a == bEnd - b else { return false }
+        for k in 0..<(aEnd - a) where p[a + k] != p[b + k] { return false }
+        return true
     }
 
     // MARK: Auth-log phrases, at a space after "for" or "user".
@@ -353,9 +365,10 @@ enum UsernameDetector {
         guard keyStart > 0, p[keyStart - 1] == UInt8(ascii: "\"") else { return }
         let k = p + keyStart
         let isUserKey: Bool
+        let isGroup = keyEnd - keyStart == 5 && Bytes.equals(k, "group")
         switch keyEnd - keyStart {
         case 4: isUserKey = Bytes.equals(k, "user")
-        case 5: isUserKey = Bytes.equals(k, "login") || Bytes.equals(k, "owner") || Bytes.equals(k, "group")
+        case 5: isUserKey = Bytes.equals(k, "login") || Bytes.equals(k, "owner") || isGroup
         case 8: isUserKey = Bytes.equals(k, "username")
         default: isUserKey = false
         }
@@ -366,7 +379,42 @@ enum UsernameDetector {
         start += 1
         let end = nameEnd(p, n, from: start)
         guard end < n, p[end] == UInt8(ascii: "\"") else { return }
+        // `"group"` names a person only as the owner's user-private group.
+        if isGroup {
+            guard let owner = ownerValue(p, n, around: keyStart), sameBytes(p, owner.start, owner.end, start, end) else { return }
+        }
         emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    /// The value of the record's owner in the JSON object holding `at` (from the `{` before it
+    /// to the `}` after it, within the line): its `"owner"` key, or its `"user"` key as file
+    /// manifests write it.
+    private static func ownerValue(_ p: UnsafePointer<UInt8>, _ n: Int, around at: Int) -> (start: Int, end: Int)? {
+        var objectStart = at
+        while objectStart > 0 && at - objectStart < 4096 && p[objectStart - 1] != UInt8(ascii: "{")
+            && p[objectStart - 1] != UInt8(ascii: "\n") { objectStart -= 1 }
+        var k = objectStart
+        while k + 7 < n && k - objectStart < 8192 && p[k] != UInt8(ascii: "\n") && p[k] != UInt8(ascii: "}") {
+            defer { k += 1 }
+            guard p[k] == UInt8(ascii: "\"") else { continue }
+            var v: Int
+            if Bytes.equals(p + k, "\"owner\"") {
+                v = k + 7
+            } else if Bytes.equals(p + k, "\"user\"") {
+                v = k + 6
+            } else {
+                continue
+            }
+            while v < n && isBlank(p[v]) { v += 1 }
+            guard v < n, p[v] == UInt8(ascii: ":") else { continue }
+            v += 1
+            while v < n && isBlank(p[v]) { v += 1 }
+            guard v < n, p[v] == UInt8(ascii: "\"") else { continue }
+            let end = nameEnd(p, n, from: v + 1)
+            guard end < n, p[end] == UInt8(ascii: "\"") else { continue }
+            return (v + 1, end)
+        }
+        return nil
     }
 
     // MARK: Paths, at `/` and `~`.
@@ -377,14 +425,17 @@ enum UsernameDetector {
                      into spans: inout [Span]) {
         guard mayEndHomeDirectory(p, slash: slash) else { return }
         let directoryStart: Int
+        var mail = false
         if Bytes.endsWith(p, slash, "home") {
             directoryStart = slash - 4
         } else if Bytes.endsWith(p, slash, "Users") {
             directoryStart = slash - 5
         } else if Bytes.endsWith(p, slash, "var/mail") {
             directoryStart = slash - 8
+            mail = true
         } else if Bytes.endsWith(p, slash, "var/spool/mail") {
             directoryStart = slash - 14
+            mail = true
         } else {
             return
         }
@@ -392,8 +443,19 @@ enum UsernameDetector {
             let before = p[directoryStart - 1]
             if ByteClass.isAlnum(before) || before == UInt8(ascii: "_") || before == UInt8(ascii: "-") || before == UInt8(ascii: ".") { return }
         }
-        let start = slash + 1
-        let end = nameEnd(p, n, from: start)
+        var start = slash + 1
+        var end = nameEnd(p, n, from: start)
+        if mail && end - start == 6 && Bytes.equals(p + start, "vhosts") {
+            // Virtual mailboxes: /var/mail/vhosts/DOMAIN/USER/ (neither `vhosts` nor the domain
+            // is a name).
+            guard end < n, p[end] == UInt8(ascii: "/") else { return }
+            var domainEnd = end + 1
+            while domainEnd < n && domainEnd - end <= 253
+                && (ByteClass.isAlnum(p[domainEnd]) || p[domainEnd] == UInt8(ascii: ".") || p[domainEnd] == UInt8(ascii: "-")) { domainEnd += 1 }
+            guard domainEnd > end + 1, domainEnd < n, p[domainEnd] == UInt8(ascii: "/") else { return }
+            start = domainEnd + 1
+            end = nameEnd(p, n, from: start)
+        }
         guard end == n || !(p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "%")) || isLineEnd(p, n, end) else { return }
         emit(p, n, start, end, config: config, into: &spans)
     }
