@@ -220,6 +220,11 @@ enum IPv4Detector {
             skipped += 1
         }
         guard skipped > 0, k >= 0, ByteClass.isLetter(p[k]) else { return false }
+        // The words below end in d, e, n, r or v: most quads follow `from`, `host=`, `to`.
+        switch p[k] | 0x20 {
+        case UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "v"): break
+        default: return false
+        }
         let end = k + 1
         while k >= 0 && end - k <= 9 && ByteClass.isLetter(p[k]) { k -= 1 }
         let length = end - k - 1

@@ -272,6 +272,12 @@ enum UsernameDetector {
     /// Whether the word ending at `forSpace` (the blank before `for`) is an sshd
     /// authentication method or PAM's `failure`.
     private static func followsAuthMethod(_ p: UnsafePointer<UInt8>, forSpace: Int) -> Bool {
+        guard forSpace > 0 else { return false }
+        // The methods below end in c, d, e, m, x or y (`closed for`, `session for` pass here).
+        switch p[forSpace - 1] | 0x20 {
+        case UInt8(ascii: "c"), UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "m"), UInt8(ascii: "x"), UInt8(ascii: "y"): break
+        default: return false
+        }
         var k = forSpace
         while k > 0 && forSpace - k < 32 && !isBlank(p[k - 1]) && p[k - 1] != UInt8(ascii: "\n") { k -= 1 }
         let length = forSpace - k
