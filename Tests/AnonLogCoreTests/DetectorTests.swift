@@ -196,6 +196,10 @@ import Testing
         ("pam_unix(sshd:session): session opened for user hanna(uid=1000) by (uid=0)", ["username:hanna"]),
         ("pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)", []),
         ("sudo:    ivar : TTY=pts/0 ; PWD=/home/ivar ; USER=root ; COMMAND=/bin/ls", ["username:ivar", "username:ivar"]),
+        // Regression (issue 14): sudo's refusals put a message between the name and TTY=.
+        ("sudo:    axel : user NOT in sudoers ; TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/ls", ["username:axel"]),
+        ("sudo: axel : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/tmp ; USER=root ; COMMAND=/bin/ls", ["username:axel"]),
+        ("note: x ; TTY=pts/1", []),
         ("imap-login: Login: user=<jonas>, method=PLAIN", ["username:jonas"]),
         ("sasl_method=PLAIN, sasl_username=karin", ["username:karin"]),
         ("pam_unix(su:auth): authentication failure; logname=lena uid=1000 ruser=lena", ["username:lena", "username:lena"]),

@@ -348,8 +348,21 @@ enum UsernameDetector {
     /// sudo: `    NAME : TTY=pts/0 ; PWD=… ; USER=root ; COMMAND=…`.
     private static func sudoInvoker(_ p: UnsafePointer<UInt8>, _ n: Int, keyStart: Int, config: DetectionConfig,
                                     into spans: inout [Span]) {
-        guard keyStart >= 4, Bytes.endsWith(p, keyStart, " : ") else { return }
-        let end = keyStart - 3
+        guard keyStart >= 4 else { return }
+        var colon = keyStart - 3
+        if !Bytes.endsWith(p, keyStart, " : ") {
+            // `NAME : user NOT in sudoers ; TTY=`, `NAME : 3 incorrect password attempts ; TTY=`:
+            // the nearest ` : ` before the message, within its field.
+            guard Bytes.endsWith(p, keyStart, " ; ") else { return }
+            var k = keyStart - 3
+            while k >= 3 && keyStart - k < 160 && !Bytes.endsWith(p, k, " : ") {
+                if p[k - 1] == UInt8(ascii: ";") || p[k - 1] == UInt8(ascii: "\n") { return }
+                k -= 1
+            }
+            guard k >= 3, Bytes.endsWith(p, k, " : ") else { return }
+            colon = k - 3
+        }
+        let end = colon
         var start = end
         while start > 0 && end - start <= maxLength && isNameByte(p[start - 1]) { start -= 1 }
         guard start < end, start == 0 || isBlank(p[start - 1]) else { return }
