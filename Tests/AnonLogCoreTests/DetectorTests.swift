@@ -195,6 +195,8 @@ import Testing
         ("sshd[1]: Accepted password for 'gina' from 192.0.2.3 port 22", ["username:gina", "ipv4:192.0.2.3"]),
         ("pam_unix(sshd:session): session opened for user hanna(uid=1000) by (uid=0)", ["username:hanna"]),
         ("pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)", []),
+        // Regression (issue 14): the invoking user of su/sudo sessions.
+        ("pam_unix(su:session): session opened for user root(uid=0) by harald(uid=1000)", ["username:harald"]),
         ("sudo:    ivar : TTY=pts/0 ; PWD=/home/ivar ; USER=root ; COMMAND=/bin/ls", ["username:ivar", "username:ivar"]),
         // Regression (issue 14): sudo's refusals put a message between the name and TTY=.
         ("sudo:    axel : user NOT in sudoers ; TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/ls", ["username:axel"]),

@@ -249,6 +249,20 @@ enum UsernameDetector {
             || Bytes.endsWith(p, space, "of user") {
             emitField(p, n, start, end, config: config, into: &spans)
         }
+        // pam_unix: `session opened for user root(uid=0) by anna(uid=1000)`: the invoker too.
+        if Bytes.startsWith(p, next, n, "(uid=") { invokerAfterUID(p, n, from: next + 5, config: config, into: &spans) }
+    }
+
+    /// After `(uid=N`: `) by NAME(uid=` names the invoking user.
+    private static func invokerAfterUID(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, config: DetectionConfig,
+                                        into spans: inout [Span]) {
+        var k = from
+        while k < n && k - from < 10 && ByteClass.isDigit(p[k]) { k += 1 }
+        guard k > from, Bytes.startsWith(p, k, n, ") by ") else { return }
+        let start = k + 5
+        let end = nameEnd(p, n, from: start)
+        guard end > start, Bytes.startsWith(p, end, n, "(uid=") else { return }
+        emit(p, n, start, end, config: config, into: &spans)
     }
 
     /// A blank and then an address (`1.2.3.4`, `2001:db8::1`): a hex digit or `:` opening a
