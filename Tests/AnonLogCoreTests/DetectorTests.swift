@@ -187,6 +187,8 @@ import Testing
         ("sshd[1]: PAM: Authentication failure for gote from 192.0.2.3", ["username:gote", "ipv4:192.0.2.3"]),
         ("sshd[1]: Failed password for illegal user gorm from 192.0.2.3 port 22", ["username:gorm", "ipv4:192.0.2.3"]),
         ("sshd[1]: Illegal user gard from 192.0.2.3", ["username:gard", "ipv4:192.0.2.3"]),
+        ("sshd[1]: userauth_hostbased mismatch: client sends h1, but we resolve 192.0.2.3 to h2; client user \"dag\", client host \"h1\"",
+         ["ipv4:192.0.2.3", "username:dag"]),
         ("systemd-logind[1]: New session 12 of user greger.", ["username:greger"]),
         ("id: uid=0(root) gid=0(root) and uid=1000 euid=1000", []),
         // Regression (issue 14): plain words after `for` are not names; quoted kept accounts stay kept.

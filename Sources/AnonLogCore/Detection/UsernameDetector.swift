@@ -225,6 +225,13 @@ enum UsernameDetector {
         while end < n && end - start <= maxLength && !isBlank(p[end]) && p[end] != UInt8(ascii: "\n")
             && p[end] != UInt8(ascii: "(") && p[end] != UInt8(ascii: "\r") { end += 1 }
         guard end > start else { return }
+        if p[start] == UInt8(ascii: "\"") && Bytes.endsWith(p, space, "client user") {
+            // sshd's host-based authentication: `client user "dan", client host "x"`.
+            var close = start + 1
+            while close < n && close - start <= maxLength && p[close] != UInt8(ascii: "\"") && p[close] != UInt8(ascii: "\n") { close += 1 }
+            if close < n && p[close] == UInt8(ascii: "\"") { emit(p, n, start + 1, close, config: config, into: &spans) }
+            return
+        }
         // systemd-logind: `New session 12 of user anna.` (the sentence's period is not the name's).
         let next = end
         if isUser && end - start > 1 && p[end - 1] == UInt8(ascii: ".") && isLineEnd(p, n, end)
