@@ -281,8 +281,8 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
             Lanes eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
             // Not a-f: a hex id's digits are followed by those, and interim letters are none of them.
             Lanes letter = CUR(LETTER) & ~CUR(HEX_LETTER), nextLetter = NEXT(LETTER) & ~NEXT(HEX_LETTER);
-            Lanes separated = (~d6 & (AHEAD(dash, nextDash, 6) | AHEAD(letter, nextLetter, 6)))
-                | (eight & ~d8 & (AHEAD(dash, nextDash, 8) | AHEAD(letter, nextLetter, 8)));
+            Lanes stop = dash | letter, nextStop = nextDash | nextLetter;
+            Lanes separated = (~d6 & AHEAD(stop, nextStop, 6)) | (eight & ~d8 & AHEAD(stop, nextStop, 8));
             OUT(ANONLOG_PERSONNUMMER) = six & (separated | (ten & ~d10) | (twelve & ~d12));
         }
         if (want & ANONLOG_WANT_USERS) {
