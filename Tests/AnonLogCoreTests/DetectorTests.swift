@@ -172,7 +172,7 @@ import Testing
         ("192.0.2.1 - - [26/Nov/2026:11:37:17 +0100] \"GET / HTTP/1.1\" 200 5", ["ipv4:192.0.2.1"]),
         // Regression (issue 14): three fields and `[digit` are not CLF without its time stamp.
         ("2013-06-02 15:06:18 H=(VM-WIN2K3-1562) [46.20.35.114]", ["ipv4:46.20.35.114"]),
-        ("subscribeList = [1]", []),
+        ("Config: subscribeList = [1]", []),
         ("192.0.2.1 - alice [26/Nov/2026:11:37:17] \"GET /\"", ["ipv4:192.0.2.1"]),
         ("sshd[1]: Accepted password for erik from 192.0.2.3 port 22 ssh2", ["username:erik", "ipv4:192.0.2.3"]),
         ("sshd[1]: Accepted publickey for erik from 192.0.2.3 port 22 ssh2", ["username:erik", "ipv4:192.0.2.3"]),
