@@ -43,6 +43,16 @@ struct HostileFileSystemTests {
         }
     }
 
+    /// A fresh base directory with root's secret file (`Victim`) and a `site` directory that
+    /// `nobody` owns: the setting of most attacks.
+    static func scene() throws -> (base: URL, victim: Victim, site: String) {
+        let base = try Hostile.base()
+        let victim = try Victim(in: base)
+        let site = base.path + "/site"
+        try Hostile.directory(site, owner: Hostile.nobody)
+        return (base, victim, site)
+    }
+
     // MARK: 1. Check-then-open races (--in-place and sweep)
 
     @Test("--in-place: a symlink or FIFO swapped in at open or close never reaches root's file",
@@ -163,11 +173,8 @@ struct HostileFileSystemTests {
 
     @Test("-o and --append -o refuse a symlink another user planted", arguments: [false, true])
     func outputThroughPlantedSymlink(append: Bool) throws {
-        let base = try Hostile.base()
+        let (base, victim, site) = try Self.scene()
         defer { try? FileManager.default.removeItem(at: base) }
-        let victim = try Victim(in: base)
-        let site = base.path + "/site"
-        try Hostile.directory(site, owner: Hostile.nobody)
         Hostile.symlink(victim.path, at: site + "/access.log", owner: Hostile.nobody)
         let input = base.path + "/input.log"
         try Hostile.write(input, "attacker line 10.0.0.1\n")
@@ -385,11 +392,8 @@ struct HostileFileSystemTests {
 
     @Test("scan -r and --in-place -r skip and report symlinks and FIFOs in the tree, never follow or block")
     func walksSkipLinksAndFIFOs() throws {
-        let base = try Hostile.base()
+        let (base, victim, site) = try Self.scene()
         defer { try? FileManager.default.removeItem(at: base) }
-        let victim = try Victim(in: base)
-        let site = base.path + "/site"
-        try Hostile.directory(site, owner: Hostile.nobody)
         try Hostile.write(site + "/real.log", "user 10.0.0.1\n", owner: Hostile.nobody)
         Hostile.symlink(victim.path, at: site + "/shadow.log", owner: Hostile.nobody)
         Hostile.symlink(victim.path, at: site + "/rootlink.log")
@@ -424,11 +428,8 @@ struct HostileFileSystemTests {
 
     @Test("a named input flipping between a file and a symlink (a swap loop) never makes root read the link's target")
     func namedInputSwapLoop() throws {
-        let base = try Hostile.base()
+        let (base, victim, site) = try Self.scene()
         defer { try? FileManager.default.removeItem(at: base) }
-        let victim = try Victim(in: base)
-        let site = base.path + "/site"
-        try Hostile.directory(site, owner: Hostile.nobody)
         try Hostile.write(site + "/access.log", Hostile.accessLog(lines: 20), owner: Hostile.nobody)
         Hostile.symlink(victim.path, at: site + "/swap", owner: Hostile.nobody)
         let racer = try Hostile.startRacer(["--on", "start", "--spin", "--exchange", site + "/access.log", site + "/swap"])
@@ -448,11 +449,8 @@ struct HostileFileSystemTests {
     func hardLinkedOutputAndInput() throws {
         // Linking root's file takes fs.protected_hardlinks=0 (the kernel default without
         // systemd); root makes the link here to stand for that attacker.
-        let base = try Hostile.base()
+        let (base, victim, site) = try Self.scene()
         defer { try? FileManager.default.removeItem(at: base) }
-        let victim = try Victim(in: base)
-        let site = base.path + "/site"
-        try Hostile.directory(site, owner: Hostile.nobody)
         link(victim.path, site + "/out.log")
         link(victim.path, site + "/in.log")
         try Hostile.write(base.path + "/input.log", "a line 10.0.0.1\n")
