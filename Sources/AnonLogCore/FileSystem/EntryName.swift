@@ -36,6 +36,18 @@ public struct EntryName: Hashable, Sendable {
         try terminated.withUnsafeBufferPointer { try body($0.baseAddress!) }
     }
 
+    /// Whether one of the globs (`--exclude`, a rule's `exclude`) matches this name or `path`.
+    func isExcluded(by patterns: [String], path: String) -> Bool {
+        guard !patterns.isEmpty else { return false }
+        return patterns.contains { pattern in withCString { fnmatch(pattern, $0, 0) == 0 } || fnmatch(pattern, path, 0) == 0 }
+    }
+
+    /// The names `HeldDirectory.createTempFile` gives: `.NAME.anonlog-XXXXXX`.
+    static let tempNamePattern = ".*.anonlog-??????"
+
+    /// Whether this is a temp file of a rewrite (a killed one leaves it behind).
+    var isRewriteTemp: Bool { matches(Self.tempNamePattern) }
+
     /// Whether the shell glob `pattern` matches this name (a leading dot only explicitly, as
     /// glob(3) does).
     func matches(_ pattern: String) -> Bool {

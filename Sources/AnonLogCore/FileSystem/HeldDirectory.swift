@@ -136,7 +136,8 @@ public final class HeldDirectory: @unchecked Sendable {
         anonlog_is_procfs(fd) == 1
     }
 
-    /// Creates a new, empty temp file next to `name` (`.NAME.anonlog-XXXXXX`, mode 0600) with
+    /// Creates a new, empty temp file next to `name` (`.NAME.anonlog-XXXXXX`, mode 0600, the
+    /// shape `EntryName.tempNamePattern` recognises) with
     /// `O_CREAT|O_EXCL|O_NOFOLLOW`: nothing planted under that name can be followed or reused.
     func createTempFile(for name: EntryName) throws -> (fd: Int32, name: EntryName) {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)

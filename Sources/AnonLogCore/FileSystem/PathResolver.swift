@@ -64,6 +64,16 @@ public enum PathResolver {
         return (directory, name)
     }
 
+    /// `path` without trailing slashes, and the path of its parent as written (`.` for a bare
+    /// name, `/` at the root): for messages and for sharing one resolution among siblings.
+    static func parentPath(of path: String) -> (parent: String, trimmed: String) {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return (".", String(trimmed)) }
+        let head = String(trimmed[..<slash])
+        return (head.isEmpty ? "/" : head, String(trimmed))
+    }
+
     /// The path's components as entry names (empty ones dropped).
     static func components<Bytes: Collection>(of path: Bytes) -> [EntryName] where Bytes.Element == UInt8 {
         path.split(separator: UInt8(ascii: "/")).map { part in Array(part).withUnsafeBytes { EntryName(bytes: $0) } }
@@ -81,12 +91,7 @@ public enum PathResolver {
         let absolute = path.first == UInt8(ascii: "/")
         let directory = try walk(parts, absolute: absolute, from: base, shown: shown, create: create, links: &links)
         if base == nil && directory.path == "." && !absolute { return (directory, last) }
-        if base == nil {
-            var trimmed = Substring(shown)
-            while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-            let head = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]) } ?? "."
-            return (try directory.renamed(head.isEmpty ? "/" : head), last)
-        }
+        if base == nil { return (try directory.renamed(parentPath(of: shown).parent), last) }
         return (directory, last)
     }
 

@@ -63,9 +63,7 @@ enum TreeWalker {
         }
         // Arguments in one directory (a shell glob) share one resolution of it.
         let name = components.last!
-        var trimmed = Substring(path)
-        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        let parentPath = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]).isEmpty ? "/" : String(trimmed[..<$0]) } ?? "."
+        let (parentPath, trimmed) = PathResolver.parentPath(of: path)
         let parentNode: DirectoryNode
         if let known = parents[parentPath] {
             parentNode = known
@@ -91,10 +89,10 @@ enum TreeWalker {
             guard options.recursive else {
                 throw AnonLogError(.usage, "\(path): is a directory (use -r to scan it)")
             }
-            let held = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(trimmed.isEmpty ? path : String(trimmed))
+            let held = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(trimmed)
             walkDirectory(DirectoryNode(root: held), depth: 0, options: options, budget: budget, visited: &visited, into: &result)
         } else if info.isRegular {
-            if !isExcluded(path, name: entry, options: options) {
+            if !entry.isExcluded(by: options.excludes, path: path) {
                 result.files.append(PlannedFile(directory: node, name: entry, identity: FileIdentity(info), path: path,
                                                 size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
             }
@@ -143,7 +141,7 @@ enum TreeWalker {
     private static func visit(_ name: EntryName, in held: HeldDirectory, node: DirectoryNode, options: Options,
                               budget: HandleBudget, into result: inout Result) throws -> DirectoryNode? {
         let path = held.path(of: name)
-        if isExcluded(path, name: name, options: options) { return nil }
+        if name.isExcluded(by: options.excludes, path: path) { return nil }
         guard var info = held.status(of: name) else { return nil }  // gone since the listing
         var directory = held
         var entry = name
@@ -180,11 +178,5 @@ enum TreeWalker {
             result.skipped.append(SkippedPath(path: path, reason: "\(info.kindDescription), not a regular file"))
         }
         return nil
-    }
-
-    /// Whether `--exclude` leaves the file out (glob on the base name or the whole path).
-    static func isExcluded(_ path: String, name: EntryName, options: Options) -> Bool {
-        guard !options.excludes.isEmpty else { return false }
-        return options.excludes.contains { pattern in name.withCString { fnmatch(pattern, $0, 0) == 0 } || fnmatch(pattern, path, 0) == 0 }
     }
 }

@@ -81,9 +81,7 @@ public struct Sweeper: Sendable {
             let before = expander.result.files.count
             for pattern in rule.paths { expander.expand(pattern) }
             for file in expander.result.files[before...] where owner[file.path] == nil {
-                let base = file.name.display
-                if base.hasPrefix(".") && base.contains(".anonlog-") { continue }
-                if rule.exclude.contains(where: { pattern in file.name.withCString { fnmatch(pattern, $0, 0) == 0 } || fnmatch(pattern, file.path, 0) == 0 }) { continue }
+                if file.name.isRewriteTemp || file.name.isExcluded(by: rule.exclude, path: file.path) { continue }
                 owner[file.path] = (file, ruleIndex)
             }
         }
@@ -106,7 +104,7 @@ public struct Sweeper: Sendable {
         }
         for directory in expander.result.fileDirectories {
             guard let held = try? directory.open(), let names = try? held.names() else { continue }
-            for name in names where name.matches(".*.anonlog-??????") {
+            for name in names where name.isRewriteTemp {
                 guard let info = held.status(of: name), info.isRegular else { continue }
                 plan.strays.append(PlannedFile(directory: directory, name: name, identity: FileIdentity(info), path: held.path(of: name),
                                                size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
