@@ -104,6 +104,19 @@ import Testing
         for raw in ["erik", "anna", "850709", "192.0.2.1 "] { #expect(!all.contains(raw)) }
     }
 
+    /// Regression (CI, ext4): one worker deleted or rewrote a file, freeing its inode; another
+    /// worker's temp file got that inode and recorded its new stage; then the first worker
+    /// dropped "its" old record and with it the other file's, so the next sweep redid the file.
+    @Test func parallelWorkersNeverDropEachOthersRecords() throws {
+        for round in 0..<4 {
+            let tree = try Tree(files: 64, linesPerFile: 2)
+            defer { try? FileManager.default.removeItem(at: tree.root) }
+            #expect(try tree.sweep(["--jobs", "16"]).status == 0)
+            let again = try tree.sweep(["--dry-run"])
+            #expect(String(decoding: again.stdout, as: UTF8.self) == "nothing to do\n", "round \(round)")
+        }
+    }
+
     @Test func aFileRenamedByLogrotateIsRecognised() throws {
         let tree = try Tree(files: 4)
         defer { try? FileManager.default.removeItem(at: tree.root) }

@@ -14,33 +14,37 @@ import Glibc
 /// directory after checking that the name still holds the file that was read; then the
 /// directory is fsynced. On any error the temp file is removed and the original is untouched.
 public enum AtomicRewrite {
+    /// What a caller may wrap around the final rename: it sees the finished temp file's
+    /// identity and must call `rename` once (a sweep records the new inode's stage first and
+    /// drops the old inode's record under the same lock; see `SweepState.move`).
+    public typealias RenameHook = (_ written: FileIdentity, _ rename: () throws -> Void) throws -> Void
+
     /// Rewrites the file the operator named at `path` (its directories resolved by
-    /// `PathResolver`; a symlink is refused). See `rewrite(_:in:expected:pipeline:beforeRename:)`.
+    /// `PathResolver`; a symlink is refused). See `rewrite(_:in:expected:pipeline:aroundRename:)`.
     public static func rewrite(_ path: String, pipeline: Pipeline, dateFromMtime: Bool = false,
-                               beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
+                               aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let (directory, name) = try PathResolver.parent(of: path)
         return try rewrite(name, in: directory, expected: nil, pipeline: pipeline, dateFromMtime: dateFromMtime,
-                           beforeRename: beforeRename)
+                           aroundRename: aroundRename)
     }
 
     /// Rewrites the entry `name` of `directory` through `pipeline`, keeping its compression
     /// format. `expected` is the planned identity (nil: whatever regular file is there now).
     /// With `dateFromMtime`, lines without a date take the key epoch of the file's mtime.
-    /// `beforeRename` sees the finished temp file (its device and inode) just before it
-    /// replaces the original, so a sweep can record the new file's stage first and never
-    /// transform it twice.
+    /// `aroundRename` wraps the rename of the finished temp file over the original, so a
+    /// sweep can record the new file's stage first and never transform it twice.
     public static func rewrite(_ name: EntryName, in directory: HeldDirectory, expected: FileIdentity?,
                                pipeline: Pipeline, dateFromMtime: Bool = false,
-                               beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
+                               aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let input = try directory.openFile(name, expected: expected)
         return try rewrite(input, name: name, in: directory, pipeline: pipeline, dateFromMtime: dateFromMtime,
-                           beforeRename: beforeRename)
+                           aroundRename: aroundRename)
     }
 
     /// Rewrites `input`, already opened as the entry `name` of `directory` (see above).
     public static func rewrite(_ input: OpenedFile, name: EntryName, in directory: HeldDirectory,
                                pipeline: Pipeline, dateFromMtime: Bool = false,
-                               beforeRename: ((_ device: UInt64, _ inode: UInt64) throws -> Void)? = nil) throws -> PipelineStats {
+                               aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let shown = directory.path(of: name)
         let original = input.info
         guard original.st_nlink == 1 else {
@@ -80,21 +84,25 @@ public enum AtomicRewrite {
         guard futimens(fd, &times) == 0 else {
             throw AnonLogError.posix("\(shown): cannot keep the modification time", errno: errno)
         }
-        if let beforeRename {
+        let rename = {
+            // Last look before the rename: lines appended since the file was opened would go
+            // with the old inode.
+            let after = input.currentStatus()
+            guard after.st_size == original.st_size, after.st_mtim.tv_sec == original.st_mtim.tv_sec,
+                  after.st_mtim.tv_nsec == original.st_mtim.tv_nsec else {
+                throw AnonLogError(.io, "\(shown): changed while it was rewritten (still being written?); left as it was")
+            }
+            input.closeNow()
+            try directory.replace(name, withTemp: temp, expected: input.identity)
+            renamed = true
+        }
+        if let aroundRename {
             var written = stat()
             guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
-            try beforeRename(UInt64(written.st_dev), UInt64(written.st_ino))
+            try aroundRename(FileIdentity(written), rename)
+        } else {
+            try rename()
         }
-        // Last look before the rename: lines appended since the file was opened would go
-        // with the old inode.
-        let after = input.currentStatus()
-        guard after.st_size == original.st_size, after.st_mtim.tv_sec == original.st_mtim.tv_sec,
-              after.st_mtim.tv_nsec == original.st_mtim.tv_nsec else {
-            throw AnonLogError(.io, "\(shown): changed while it was rewritten (still being written?); left as it was")
-        }
-        input.closeNow()
-        try directory.replace(name, withTemp: temp, expected: input.identity)
-        renamed = true
         directory.sync()
         return stats
     }

@@ -93,7 +93,7 @@ public struct Sweeper: Sendable {
             if now - file.mtime < Self.quietPeriod { continue }
             let born = rule.ageFromName ? (Self.dateInName(path) ?? file.mtime) : file.mtime
             let age = now - born
-            let current = state.stage(device: file.identity.device, inode: file.identity.inode, mtime: file.mtime)
+            let current = state.stage(of: file.identity, mtime: file.mtime)
             var target = current
             for stage in [Stage.pseudonymized, .redacted, .deleted] {
                 if let after = rule.after[stage], age >= after, stage > target { target = stage }
@@ -174,9 +174,10 @@ public struct Sweeper: Sendable {
                 guard info.st_nlink == 1 else {
                     throw AnonLogError(.io, "\(action.path): has \(info.st_nlink) hard links; deleting one name would leave the data under the others")
                 }
-                try directory.remove(file.name, expected: identity, mtime: file.mtime)
+                try state.move(from: identity, to: nil) {
+                    try directory.remove(file.name, expected: identity, mtime: file.mtime)
+                }
                 directory.sync()
-                try state.record(device: identity.device, inode: identity.inode, nil)
                 fields.append(("bytes_in", "\(info.st_size)"))
             } else {
                 let rule = policy.rules[action.ruleIndex]
@@ -185,10 +186,10 @@ public struct Sweeper: Sendable {
                 guard Int(input.info.st_mtim.tv_sec) == file.mtime else {
                     throw AnonLogError(.io, "\(action.path): changed since it was planned; left for the next sweep")
                 }
-                let stats = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline) { newDevice, newInode in
-                    try state.record(device: newDevice, inode: newInode, SweepState.Entry(stage: action.to.name, path: action.path, mtime: file.mtime))
+                let entry = SweepState.Entry(stage: action.to.name, path: action.path, mtime: file.mtime)
+                let stats = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline) { written, rename in
+                    try state.move(from: identity, to: (written, entry), around: rename)
                 }
-                try state.record(device: identity.device, inode: identity.inode, nil)
                 let counts = DetectionType.allCases.map { "\"\($0)\":\(stats.counts[$0])" }.joined(separator: ",")
                 fields += [("counts", "{" + counts + "}"), ("bytes_in", "\(stats.rawBytesIn)"), ("bytes_out", "\(stats.bytesOut)")]
             }

@@ -35,21 +35,36 @@ final class SweepState: @unchecked Sendable {
         }
     }
 
-    static func key(device: UInt64, inode: UInt64) -> String { "\(device):\(inode)" }
-
     /// The recorded stage of the file with this identity and mtime, raw if none.
-    func stage(device: UInt64, inode: UInt64, mtime: Int) -> Stage {
+    func stage(of identity: FileIdentity, mtime: Int) -> Stage {
         lock.lock()
         defer { lock.unlock() }
-        guard let entry = entries[Self.key(device: device, inode: inode)], entry.mtime == mtime else { return .raw }
+        guard let entry = entries[identity.description], entry.mtime == mtime else { return .raw }
         return Stage.allCases.first { $0.name == entry.stage } ?? .raw
     }
 
-    /// Records `stage` for an identity (nil removes it) and saves.
-    func record(device: UInt64, inode: UInt64, _ entry: Entry?) throws {
+    /// Records `new` (the rewritten file's identity and stage), runs `free` (the rename or
+    /// unlink that frees `old`'s inode) and drops `old`'s record, all under the lock and in
+    /// that order. Another worker's temp file can get the freed inode at once; holding the
+    /// lock until `old` is dropped means that worker's record comes after, not before, and is
+    /// never the one dropped. If `free` fails, `new`'s record goes again.
+    func move(from old: FileIdentity, to new: (identity: FileIdentity, entry: Entry)?, around free: () throws -> Void) throws {
         lock.lock()
         defer { lock.unlock() }
-        entries[Self.key(device: device, inode: inode)] = entry
+        if let new {
+            entries[new.identity.description] = new.entry
+            try save()
+        }
+        do {
+            try free()
+        } catch {
+            if let new {
+                entries[new.identity.description] = nil
+                try? save()
+            }
+            throw error
+        }
+        entries[old.description] = nil
         try save()
     }
 
