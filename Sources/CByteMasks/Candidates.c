@@ -86,13 +86,14 @@ static inline __attribute__((always_inline)) uint64_t may_end_json_user_key(cons
 }
 
 /// Whether the `=` at `equals` may end a username key of `key=value` (`user`, `ruser`, `login`,
-/// `logname`, `username`, `sasl_username`, in any case) or sudo's `TTY`: the last bytes before
+/// `logname`, `username`, `sasl_username`, `uid`, in any case) or sudo's `TTY`: the last bytes before
 /// it, case-folded, compared as words. Folding with 0x20 maps only letters onto letters.
 static inline __attribute__((always_inline)) uint64_t may_end_user_key(const uint8_t *p, size_t equals) {
     if (equals < 8) return 1;
     uint64_t key = load_word(p + equals - 8) | 0x2020202020202020ull;
     return ((key >> 32) == text_word("user", 4)) | ((key >> 24) == text_word("login", 5))
-        | ((key >> 8) == text_word("logname", 7)) | (key == text_word("username", 8)) | ((key >> 40) == text_word("tty", 3));
+        | ((key >> 8) == text_word("logname", 7)) | (key == text_word("username", 8)) | ((key >> 40) == text_word("tty", 3))
+        | ((key >> 40) == text_word("uid", 3));
 }
 
 /// The candidates of `bits` (block at `base`) that `keep` lets through.

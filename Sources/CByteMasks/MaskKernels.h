@@ -33,14 +33,14 @@ static inline void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
         __m128i keyEnd = _mm_or_si128(
             _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('r')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('n'))),
             _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('e')), _mm_cmpeq_epi8(v, _mm_set1_epi8('p'))));
-        keyEnd = _mm_or_si128(keyEnd, _mm_cmpeq_epi8(v, _mm_set1_epi8('Y')));
+        keyEnd = _mm_or_si128(keyEnd, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('Y')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('d'))));
         m->keyEnd |= lane_bits(keyEnd, lane);
         m->newline |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), lane);
         m->space |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), lane);
-        m->slash |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), lane);
-        m->r |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('r')), lane);
-        m->esl |= lane_bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('e')), _mm_cmpeq_epi8(v, _mm_set1_epi8('s'))),
-                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('l'))), lane);
+        m->slash |= lane_bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))), lane);
+        m->r |= lane_bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('r')), lane);
+        m->esl |= lane_bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('e')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('s'))),
+                                         _mm_cmpeq_epi8(folded, _mm_set1_epi8('l'))), lane);
         __m128i hexOffset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
         m->hexLetter |= lane_bits(_mm_cmpeq_epi8(_mm_min_epu8(hexOffset, _mm_set1_epi8(5)), hexOffset), lane);
         m->quoteTab |= lane_bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))), lane);
@@ -58,9 +58,9 @@ static inline __m128i home_low_table(void) {
     return _mm_setr_epi8(0, 0x40, 0, 0, 0, 0x20, 0, 0, 0x40, 0x40, 0, 0, 0, 0x40, 0, 0x40);
 }
 
-// The key-end letters r R n N e E p Y, the same way.
+// The key-end letters r R n N e E p Y d D, the same way.
 static inline __m128i key_end_low_table(void) {
-    return _mm_setr_epi8((char)0x80, 0, (char)0xA0, 0, 0, 0x50, 0, 0, 0, 0x20, 0, 0, 0, 0, 0x50, 0);
+    return _mm_setr_epi8((char)0x80, 0, (char)0xA0, 0, 0x50, 0x50, 0, 0, 0, 0x20, 0, 0, 0, 0, 0x50, 0);
 }
 
 static inline __m128i high_nibble_bits(void) {
@@ -91,10 +91,11 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         r.equals |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('=')), half);
         r.newline |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), half);
         r.space |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), half);
-        r.slash |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')), half);
-        r.r |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('r')), half);
-        r.esl |= half_bits(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('s'))),
-                                           _mm256_cmpeq_epi8(v, _mm256_set1_epi8('l'))), half);
+        __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+        r.slash |= half_bits(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))), half);
+        r.r |= half_bits(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('r')), half);
+        r.esl |= half_bits(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('s'))),
+                                           _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('l'))), half);
         __m256i hexOffset = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
         r.hexLetter |= half_bits(_mm256_cmpeq_epi8(_mm256_min_epu8(hexOffset, _mm256_set1_epi8(5)), hexOffset), half);
         r.quoteTab |= half_bits(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'))), half);
@@ -136,10 +137,10 @@ static inline __attribute__((always_inline)) void masks_avx512_strided(const uin
     out[5 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('='));
     out[6 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
     out[7 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
-    out[8 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
-    out[9 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('r'));
-    out[10 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('e')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('s'))
-                     | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('l'));
+    out[8 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    out[9 * stride] = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('r'));
+    out[10 * stride] = _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('e')) | _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('s'))
+                     | _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8('l'));
     out[11 * stride] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(folded, _mm512_set1_epi8('a')), _mm512_set1_epi8(6));
     out[12 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t'));
     out[13 * stride] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+'));
@@ -169,12 +170,12 @@ static inline void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
         if (b == ':') m->colon |= bit;
         if (b == '@' || b == '%' || b == '~') m->special |= bit;
         if (b == '=') m->equals |= bit;
-        if (b == 'r' || b == 'R' || b == 'n' || b == 'N' || b == 'e' || b == 'E' || b == 'p' || b == 'Y') m->keyEnd |= bit;
+        if (b == 'r' || b == 'R' || b == 'n' || b == 'N' || b == 'e' || b == 'E' || b == 'p' || b == 'Y' || (b | 0x20) == 'd') m->keyEnd |= bit;
         if (b == '\n') m->newline |= bit;
         if (b == ' ') m->space |= bit;
-        if (b == '/') m->slash |= bit;
-        if (b == 'r') m->r |= bit;
-        if (b == 'e' || b == 's' || b == 'l') m->esl |= bit;
+        if (b == '/' || b == '\\') m->slash |= bit;
+        if ((b | 0x20) == 'r') m->r |= bit;
+        if ((b | 0x20) == 'e' || (b | 0x20) == 's' || (b | 0x20) == 'l') m->esl |= bit;
         if ((uint8_t)((b | 0x20) - 'a') <= 5) m->hexLetter |= bit;
         if (b == '"' || b == '\t') m->quoteTab |= bit;
         if (b == '-' || b == '+') m->dashPlus |= bit;

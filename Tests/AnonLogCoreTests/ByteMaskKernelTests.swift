@@ -16,12 +16,12 @@ import Testing
             if b == UInt8(ascii: ":") { m.colon |= bit }
             if "@%~".utf8.contains(b) { m.special |= bit }
             if b == UInt8(ascii: "=") { m.equals |= bit }
-            if "rRnNeEpY".utf8.contains(b) { m.keyEnd |= bit }
+            if "rRnNeEpYdD".utf8.contains(b) { m.keyEnd |= bit }
             if b == UInt8(ascii: "\n") { m.newline |= bit }
             if b == UInt8(ascii: " ") { m.space |= bit }
-            if b == UInt8(ascii: "/") { m.slash |= bit }
-            if b == UInt8(ascii: "r") { m.r |= bit }
-            if "esl".utf8.contains(b) { m.esl |= bit }
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") { m.slash |= bit }
+            if b | 0x20 == UInt8(ascii: "r") { m.r |= bit }
+            if "eslESL".utf8.contains(b) { m.esl |= bit }
             if (b | 0x20) &- 97 < 6 { m.hexLetter |= bit }
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\t") { m.quoteTab |= bit }
             if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") { m.dashPlus |= bit }

@@ -190,6 +190,15 @@ import Testing
         ("sshd[1]: userauth_hostbased mismatch: client sends h1, but we resolve 192.0.2.3 to h2; client user \"dag\", client host \"h1\"",
          ["ipv4:192.0.2.3", "username:dag"]),
         ("systemd-logind[1]: New session 12 of user greger.", ["username:greger"]),
+        // Regression (issue 14): proftpd, LDAP DNs, Windows profiles; a found name elsewhere on its line.
+        ("proftpd[1]: web1 (192.0.2.3[192.0.2.3]) - USER hedda: Login successful.", ["ipv4:192.0.2.3", "ipv4:192.0.2.3", "username:hedda"]),
+        ("proftpd[1]: web1 (192.0.2.3[192.0.2.3]) - USER hedda (Login failed): Incorrect password", ["ipv4:192.0.2.3", "ipv4:192.0.2.3", "username:hedda"]),
+        ("slapd[1]: conn=1001 op=0 BIND dn=\"uid=hilda,ou=people,dc=example,dc=se\" method=128", ["username:hilda"]),
+        ("app: copied C:\\Users\\hugo\\Desktop\\x.txt", ["username:hugo"]),
+        ("dovecot: imap-login: Login: user=<ivar>, method=PLAIN, rip=192.0.2.3, session=<ivar-1>, mailbox ivar",
+         ["username:ivar", "ipv4:192.0.2.3", "username:ivar"]),
+        ("sshd[1]: Invalid user ines from 192.0.2.3: ines is not in AllowUsers; inesx kept", ["username:ines", "ipv4:192.0.2.3", "username:ines"]),
+        ("uid=0(root) gid=0(root) ; uid=1000 auid=1000 ; puid=anna", []),
         ("id: uid=0(root) gid=0(root) and uid=1000 euid=1000", []),
         // Regression (issue 14): plain words after `for` are not names; quoted kept accounts stay kept.
         ("sshd[1]: Timeout before authentication for connection from 192.0.2.3 to 192.0.2.4", ["ipv4:192.0.2.3", "ipv4:192.0.2.4"]),

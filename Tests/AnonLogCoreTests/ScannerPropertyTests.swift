@@ -97,7 +97,9 @@ import Testing
         "\"group\":\"", "\"users\":\"", "\"xuser\":\"", "\"logger\":\"", "\"User\":\"", "\"user\"", ":", " : ", "\"",
         "=", "user=", "USER=", "Login=", "ruser=", "logname=<", "sasl_username=", "xsasl_username=", "Username=",
         "username=", "usernames=", " : TTY=", "name=", "alice", "bob9", "x", " ", ",", "<", ">", "&", "{", "}", "_",
-        "e", "r", "p", " for ", " from ", "/home/", "/~", "/Users/",
+        "e", "r", "p", " for ", " from ", "/home/", "/~", "/Users/", "C:\\Users\\", "\\", "uid=", ",ou=people",
+        " invalid user ", "USER ", ": Login successful", "\n", " password for ", " port 22",
+        "\n" + "192.0.2.1 - ", " [30/Nov/2026:10:00:00 +0100] ",
         // A record whose group is its owner's own (the only group that names a person).
         "{\"owner\":\"alice\",\"group\":\"alice\"}", "{\"user\":\"bob9\",\"group\" : \"bob9\"}",
     ]
@@ -110,11 +112,12 @@ import Testing
             var spans: [Span] = []
             UsernameDetector.lineStart(p, n, 0, config: userConfig, into: &spans)
             for i in 0..<n {
+                if i > 0 && p[i - 1] == UInt8(ascii: "\n") { UsernameDetector.lineStart(p, n, i, config: userConfig, into: &spans) }
                 switch p[i] {
                 case UInt8(ascii: "="): UsernameDetector.keyValue(p, n, equals: i, config: userConfig, into: &spans)
                 case UInt8(ascii: ":"): UsernameDetector.jsonKey(p, n, colon: i, config: userConfig, into: &spans)
                 case UInt8(ascii: " "): UsernameDetector.afterWord(p, n, space: i, config: userConfig, into: &spans)
-                case UInt8(ascii: "/"): UsernameDetector.path(p, n, slash: i, config: userConfig, into: &spans)
+                case UInt8(ascii: "/"), UInt8(ascii: "\\"): UsernameDetector.path(p, n, slash: i, config: userConfig, into: &spans)
                 case UInt8(ascii: "~"): UsernameDetector.tilde(p, n, at: i, config: userConfig, into: &spans)
                 default: break
                 }
@@ -122,7 +125,26 @@ import Testing
             spans.sort { ($0.start, $0.end) < ($1.start, $1.end) }
             var kept: [Span] = []
             for span in spans where kept.last.map({ span.start >= $0.end }) ?? true { kept.append(span) }
-            return kept
+            // A found name, everywhere else on its line as a whole word.
+            let found = kept
+            for span in found where UsernameDetector.isPropagatable(p, span.start, span.end) {
+                let word = Array(buffer[span.start..<span.end])
+                var lineStart = span.start, lineEnd = span.end
+                while lineStart > 0 && p[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+                while lineEnd < n && p[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                for at in lineStart..<lineEnd where at + word.count <= lineEnd && at != span.start
+                    && Array(buffer[at..<(at + word.count)]) == word
+                    && (at == lineStart || !UsernameDetector.isNameByte(p[at - 1])) {
+                    let end = at + word.count
+                    if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "$")) { continue }
+                    if found.contains(where: { $0.start < end && at < $0.end }) { continue }
+                    kept.append(Span(start: at, end: end, type: .username))
+                }
+            }
+            kept.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            var unique: [Span] = []
+            for span in kept where unique.last.map({ span.start >= $0.end }) ?? true { unique.append(span) }
+            return unique
         }
     }
 
@@ -132,7 +154,7 @@ import Testing
         let bytes = generator.text(from: Self.userFragments, atLeast: Int.random(in: 1...3000, using: &generator))
         let reference = Self.bruteForceUsers(bytes)
         for (name, fast) in Self.spansOfEveryStage(bytes, config: Self.userConfig) {
-            let text = { (span: Span) in String(decoding: bytes[max(0, span.start - 16)..<span.end], as: UTF8.self).debugDescription }
+            let text = { (span: Span) in String(decoding: bytes[max(0, span.start - 16)..<span.start], as: UTF8.self).debugDescription + " [" + String(decoding: bytes[span.start..<span.end], as: UTF8.self) + "]" }
             #expect(fast == reference, "\(name) missed: \(reference.filter { !fast.contains($0) }.map(text)) extra: \(fast.filter { !reference.contains($0) }.map(text))")
         }
     }
@@ -145,7 +167,7 @@ import Testing
         let found = Self.bruteForceUsers(bytes)
         let before = ["\"user\":\"", "\"username\":\"", "\"login\":\"", "\"login\": \"", "\"owner\":\"", "\"group\":\"",
                       "\"group\" : \"", "user=", "USER=", "Login=", "ruser=", "logname=<", "sasl_username=", "username=",
-                      "Username=", " for ", "/home/", "/~", "/Users/"]
+                      "Username=", " password for ", "/home/", "/~", "/Users/", "C:\\Users\\", "uid=", " invalid user ", "USER "]
         var seen: Set<String> = []
         for span in found {
             let head = Array(bytes[max(0, span.start - 16)..<span.start]), tail = Array(bytes[span.end..<min(bytes.count, span.end + 8)])

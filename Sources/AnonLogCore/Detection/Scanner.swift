@@ -84,6 +84,61 @@ public struct Scanner: Sendable {
         }
         if config.includeTokens && types.contains(.personnummer) { findPersonnummerTokens(p, n) }
         normalise()
+        if users && propagateUsernames(p, n) { normalise() }
+    }
+
+    /// Whether `start..<end` overlaps one of the first `count` spans (sorted, disjoint).
+    private func overlapsFound(_ start: Int, _ end: Int, count: Int) -> Bool {
+        var low = 0, high = count
+        // The first span that ends after `start`.
+        while low < high {
+            let middle = (low + high) / 2
+            if spans[middle].end <= start { low = middle + 1 } else { high = middle }
+        }
+        return low < count && spans[low].start < end
+    }
+
+    /// Once a name is found on a line, every other occurrence of that exact word (a maximal
+    /// run of name bytes) on the line is that username too (SPEC.md): `user=- auth=lizdy …
+    /// lizdy` must not keep the second. Only words of two or more name bytes with a letter
+    /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line). Returns whether it added spans. Only lines with a
+    /// username are searched, with `memchr` for the name's first byte.
+    private mutating func propagateUsernames(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let count = spans.count
+        var added = false
+        var index = 0
+        while index < count {
+            let span = spans[index]
+            index += 1
+            guard span.type == .username, UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
+            let length = span.end - span.start
+            var lineStart = span.start
+            while lineStart > 0 && p[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+            var lineEnd = span.end
+            if let newline = memchr(p + span.end, Int32(UInt8(ascii: "\n")), n - span.end) {
+                lineEnd = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p
+            } else {
+                lineEnd = n
+            }
+            var from = lineStart
+            let first = Int32(p[span.start])
+            while lineEnd - from >= length, let hit = memchr(p + from, first, lineEnd - from - length + 1) {
+                let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - p
+                from = at + 1
+                guard memcmp(p + at, p + span.start, length) == 0 else { continue }
+                guard at != span.start else { continue }
+                if at > lineStart && UsernameDetector.isNameByte(p[at - 1]) { continue }
+                let end = at + length
+                if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "$")) { continue }
+                // What a context found stays as it was found.
+                if overlapsFound(at, end, count: count) { continue }
+                var copy = Span(start: at, end: end, type: .username)
+                copy.cacheSlot = span.cacheSlot
+                spans.append(copy)
+                added = true
+            }
+        }
+        return added
     }
 
     /// Gives the spans from `first` on their cache hash, from bytes the block's

@@ -48,6 +48,18 @@ enum UsernameDetector {
         spans.append(Span(start: start, end: end, type: .username))
     }
 
+    /// Whether a found name spreads to its other occurrences on the line: a word of two or
+    /// more name bytes with a letter in it.
+    static func isPropagatable(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 2 else { return false }
+        var letter = false
+        for k in start..<end {
+            guard isNameByte(p[k]) else { return false }
+            if ByteClass.isLetter(p[k]) { letter = true }
+        }
+        return letter
+    }
+
     /// anonlog's own username pseudonyms (`u-` + 12 base32 characters) and placeholder.
     static func isAnonymisedToken(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         guard end - start >= 2, p[start] == UInt8(ascii: "u"), p[start + 1] == UInt8(ascii: "-") else { return false }
@@ -209,55 +221,58 @@ enum UsernameDetector {
         return true
     }
 
-    // MARK: Auth-log phrases, at a space after "for" or "user".
+    // MARK: Daemon phrasings, at a space after "for", "user" or "USER".
 
-    /// `for NAME from`, `user NAME from|port|[preauth]|(uid=…)|by …` (sshd, pam, su).
+    /// A name after one of `UsernameContexts.phrases` (`Failed password for NAME from`,
+    /// `Invalid user NAME from`, `session opened for user NAME(uid=…) by NAME(uid=…)`, …),
+    /// when what follows it is one of the phrase's followers.
     static func afterWord(_ p: UnsafePointer<UInt8>, _ n: Int, space: Int, config: DetectionConfig,
                           into spans: inout [Span]) {
-        // `for NAME from` only after an authentication method (sshd's `Accepted password for`,
-        // PAM's `Authentication failure for`): `authentication for connection from` is text.
-        let isFor = Bytes.endsWith(p, space, " for") && followsAuthMethod(p, forSpace: space - 4)
-        let isCapitalUser = !isFor && Bytes.endsWith(p, space, " User")
-        let isUser = !isFor && (isCapitalUser || Bytes.endsWith(p, space, " user") || Bytes.endsWith(p, space, "\tuser"))
-        guard isFor || isUser else { return }
+        for phrase in UsernameContexts.phrases {
+            let length = phrase.words.utf8CodeUnitCount
+            guard space >= length, Bytes.equals(p + space - length, phrase.words) else { continue }
+            if space > length && ByteClass.isAlnum(p[space - length - 1]) { continue }
+            name(after: phrase, p, n, space: space, config: config, into: &spans)
+            return
+        }
+    }
+
+    /// The name after `phrase` (whose blank is at `space`), if a follower of the phrase comes next.
+    private static func name(after phrase: UsernameContexts.Phrase, _ p: UnsafePointer<UInt8>, _ n: Int, space: Int,
+                             config: DetectionConfig, into spans: inout [Span]) {
+        let followers = phrase.followers
         let start = space + 1
-        var end = start
-        while end < n && end - start <= maxLength && !isBlank(p[end]) && p[end] != UInt8(ascii: "\n")
-            && p[end] != UInt8(ascii: "(") && p[end] != UInt8(ascii: "\r") { end += 1 }
-        guard end > start else { return }
-        if p[start] == UInt8(ascii: "\"") && Bytes.endsWith(p, space, "client user") {
-            // sshd's host-based authentication: `client user "dan", client host "x"`.
+        if followers.contains(.quoted) {
+            guard start < n, p[start] == UInt8(ascii: "\"") else { return }
             var close = start + 1
             while close < n && close - start <= maxLength && p[close] != UInt8(ascii: "\"") && p[close] != UInt8(ascii: "\n") { close += 1 }
             if close < n && p[close] == UInt8(ascii: "\"") { emit(p, n, start + 1, close, config: config, into: &spans) }
             return
         }
-        // systemd-logind: `New session 12 of user anna.` (the sentence's period is not the name's).
+        let stopsAtColon = followers.contains(.colon)
+        var end = start
+        while end < n && end - start <= maxLength && !isBlank(p[end]) && p[end] != UInt8(ascii: "\n")
+            && p[end] != UInt8(ascii: "(") && p[end] != UInt8(ascii: "\r") && !(stopsAtColon && p[end] == UInt8(ascii: ":")) { end += 1 }
+        guard end > start else { return }
         let next = end
-        if isUser && end - start > 1 && p[end - 1] == UInt8(ascii: ".") && isLineEnd(p, n, end)
-            && Bytes.endsWith(p, space, "of user") { end -= 1 }
-        let followed: Bool
-        if isFor || isCapitalUser {
-            // sshd: `User NAME from HOST not allowed because …`.
-            followed = Bytes.startsWith(p, next, n, " from ")
-        } else {
-            followed = Bytes.startsWith(p, next, n, " from ") || Bytes.startsWith(p, next, n, " port ")
-                || Bytes.startsWith(p, next, n, " [preauth]") || Bytes.startsWith(p, next, n, "(uid=")
-                || Bytes.startsWith(p, next, n, " by ") || isLineEnd(p, n, next) || followedByAddress(p, n, next)
-        }
+        let atLineEnd = isLineEnd(p, n, next)
+        // A sentence's final period (`New session 12 of user anna.`) is not the name's.
+        if atLineEnd && end - start > 1 && p[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        let followed = (followers.contains(.from) && Bytes.startsWith(p, next, n, " from "))
+            || (followers.contains(.port) && Bytes.startsWith(p, next, n, " port "))
+            || (followers.contains(.preauth) && Bytes.startsWith(p, next, n, " [preauth]"))
+            || (followers.contains(.uid) && Bytes.startsWith(p, next, n, "(uid="))
+            || (followers.contains(.by) && Bytes.startsWith(p, next, n, " by "))
+            || (followers.contains(.lineEnd) && atLineEnd)
+            || (followers.contains(.colon) && next < n && p[next] == UInt8(ascii: ":"))
+            || (followers.contains(.parenthesis) && Bytes.startsWith(p, next, n, " ("))
+            || (followers.contains(.address) && followedByAddress(p, n, next))
         guard followed else { return }
-        // sshd: `Connection closed by [invalid |authenticating ]user NAME ADDR port`,
-        // `Disconnected from [invalid |authenticating ]user NAME ADDR port`, `Disconnecting
-        // invalid user NAME ADDR port`; pam: `session opened for user NAME(uid=…) by`.
-        if Bytes.endsWith(p, space, "invalid user") || Bytes.endsWith(p, space, "Invalid user") || isFor || isCapitalUser
-            || Bytes.endsWith(p, space, "for user") || Bytes.endsWith(p, space, "by user")
-            || Bytes.endsWith(p, space, "from user") || Bytes.endsWith(p, space, "authenticating user")
-            || Bytes.endsWith(p, space, "illegal user") || Bytes.endsWith(p, space, "Illegal user")
-            || Bytes.endsWith(p, space, "of user") {
-            emitField(p, n, start, end, config: config, into: &spans)
-        }
+        emitField(p, n, start, end, config: config, into: &spans)
         // pam_unix: `session opened for user root(uid=0) by anna(uid=1000)`: the invoker too.
-        if Bytes.startsWith(p, next, n, "(uid=") { invokerAfterUID(p, n, from: next + 5, config: config, into: &spans) }
+        if followers.contains(.uid) && Bytes.startsWith(p, next, n, "(uid=") {
+            invokerAfterUID(p, n, from: next + 5, config: config, into: &spans)
+        }
     }
 
     /// After `(uid=N`: `) by NAME(uid=` names the invoking user.
@@ -290,32 +305,6 @@ enum UsernameDetector {
         return separators >= 2 && (k >= n || isBlank(p[k]) || p[k] == UInt8(ascii: "\n"))
     }
 
-    /// Whether the word ending at `forSpace` (the blank before `for`) is an sshd
-    /// authentication method or PAM's `failure`.
-    private static func followsAuthMethod(_ p: UnsafePointer<UInt8>, forSpace: Int) -> Bool {
-        guard forSpace > 0 else { return false }
-        // The methods below end in c, d, e, m, x or y (`closed for`, `session for` pass here).
-        switch p[forSpace - 1] | 0x20 {
-        case UInt8(ascii: "c"), UInt8(ascii: "d"), UInt8(ascii: "e"), UInt8(ascii: "m"), UInt8(ascii: "x"), UInt8(ascii: "y"): break
-        default: return false
-        }
-        var k = forSpace
-        while k > 0 && forSpace - k < 32 && !isBlank(p[k - 1]) && p[k - 1] != UInt8(ascii: "\n") { k -= 1 }
-        let length = forSpace - k
-        let w = p + k
-        switch length {
-        case 4: return Bytes.equals(w, "none")
-        case 7: return Bytes.equalsLowercased(w, "failure")
-        case 8: return Bytes.equals(w, "password")
-        case 9: return Bytes.equals(w, "publickey") || Bytes.equals(w, "hostbased")
-        case 12: return Bytes.equals(w, "gssapi-keyex")
-        case 15: return Bytes.equals(w, "gssapi-with-mic")
-        case 20: return Bytes.equals(w, "keyboard-interactive")
-        case 24: return Bytes.equals(w, "keyboard-interactive/pam")
-        default: return false
-        }
-    }
-
     // MARK: key=value pairs, at `=`.
 
     /// `user=`, `username=`, `login=`, `ruser=`, `logname=`, `sasl_username=`, `USER=` (also in
@@ -333,15 +322,10 @@ enum UsernameDetector {
             sudoInvoker(p, n, keyStart: keyStart, config: config, into: &spans)
             return
         }
-        let k = p + keyStart
-        let isUserKey: Bool
-        switch keyLength {
-        case 4: isUserKey = Bytes.equalsLowercased(k, "user")
-        case 5: isUserKey = Bytes.equalsLowercased(k, "login") || Bytes.equalsLowercased(k, "ruser")
-        case 7: isUserKey = Bytes.equalsLowercased(k, "logname")
-        case 8: isUserKey = Bytes.equalsLowercased(k, "username")
-        case 13: isUserKey = Bytes.equalsLowercased(k, "sasl_username")
-        default: isUserKey = false
+        var isUserKey = false
+        for key in UsernameContexts.keys where key.utf8CodeUnitCount == keyLength && Bytes.equalsLowercased(p + keyStart, key) {
+            isUserKey = true
+            break
         }
         guard isUserKey else { return }
         var start = equals + 1
@@ -403,15 +387,13 @@ enum UsernameDetector {
         var keyStart = keyEnd
         while keyStart > 0 && keyEnd - keyStart < 9 && ByteClass.isLetter(p[keyStart - 1]) { keyStart -= 1 }
         guard keyStart > 0, p[keyStart - 1] == UInt8(ascii: "\"") else { return }
-        let k = p + keyStart
-        let isUserKey: Bool
-        let isGroup = keyEnd - keyStart == 5 && Bytes.equals(k, "group")
-        switch keyEnd - keyStart {
-        case 4: isUserKey = Bytes.equals(k, "user")
-        case 5: isUserKey = Bytes.equals(k, "login") || Bytes.equals(k, "owner") || isGroup
-        case 8: isUserKey = Bytes.equals(k, "username")
-        default: isUserKey = false
+        let keyLength = keyEnd - keyStart
+        var isUserKey = false
+        for key in UsernameContexts.jsonKeys where key.utf8CodeUnitCount == keyLength && Bytes.equals(p + keyStart, key) {
+            isUserKey = true
+            break
         }
+        let isGroup = keyLength == 5 && Bytes.equals(p + keyStart, "group")
         guard isUserKey else { return }
         var start = colon + 1
         while start < n && isBlank(p[start]) { start += 1 }
@@ -460,25 +442,23 @@ enum UsernameDetector {
     // MARK: Paths, at `/` and `~`.
 
     /// `/home/NAME`, `/Users/NAME`, `/var/mail/NAME`, `/var/spool/mail/NAME` (also without the
-    /// leading slash, as `tar` lists them); `slash` is the slash before NAME.
+    /// leading slash, as `tar` lists them) and `C:\Users\NAME\`; `slash` is the separator
+    /// before NAME.
     static func path(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
                      into spans: inout [Span]) {
         guard mayEndHomeDirectory(p, slash: slash) else { return }
-        let directoryStart: Int
-        var mail = false
-        if Bytes.endsWith(p, slash, "home") {
-            directoryStart = slash - 4
-        } else if Bytes.endsWith(p, slash, "Users") {
-            directoryStart = slash - 5
-        } else if Bytes.endsWith(p, slash, "var/mail") {
-            directoryStart = slash - 8
-            mail = true
-        } else if Bytes.endsWith(p, slash, "var/spool/mail") {
-            directoryStart = slash - 14
-            mail = true
-        } else {
+        if p[slash] == UInt8(ascii: "\\") {
+            windowsProfile(p, n, slash: slash, config: config, into: &spans)
             return
         }
+        var directoryStart = -1
+        var mail = false
+        for directory in UsernameContexts.homeDirectories where Bytes.endsWith(p, slash, directory) {
+            directoryStart = slash - directory.utf8CodeUnitCount
+            mail = p[slash - 1] == UInt8(ascii: "l")
+            break
+        }
+        guard directoryStart >= 0 else { return }
         if directoryStart > 0 {
             let before = p[directoryStart - 1]
             if ByteClass.isAlnum(before) || before == UInt8(ascii: "_") || before == UInt8(ascii: "-") || before == UInt8(ascii: ".") { return }
@@ -497,6 +477,17 @@ enum UsernameDetector {
             end = nameEnd(p, n, from: start)
         }
         guard end == n || !(p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "%")) || isLineEnd(p, n, end) else { return }
+        emit(p, n, start, end, config: config, into: &spans)
+    }
+
+    /// `C:\Users\NAME\` (any drive letter), the name ended by a backslash or a value's end.
+    private static func windowsProfile(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
+                                       into spans: inout [Span]) {
+        guard slash >= 8, Bytes.endsWith(p, slash, ":\\Users"), ByteClass.isLetter(p[slash - 8]) else { return }
+        if slash > 8 && ByteClass.isAlnum(p[slash - 9]) { return }
+        let start = slash + 1
+        let end = nameEnd(p, n, from: start)
+        guard end == n || p[end] == UInt8(ascii: "\\") || isValueEnd(p[end]) else { return }
         emit(p, n, start, end, config: config, into: &spans)
     }
 

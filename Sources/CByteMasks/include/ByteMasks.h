@@ -21,13 +21,13 @@ typedef struct {
     uint64_t equals;  ///< '='
     uint64_t newline; ///< '\n'
     uint64_t space;   ///< ' '
-    uint64_t slash;   ///< '/'
-    uint64_t r;       ///< 'r' (ends "for" and "user", which precede a username in auth logs)
-    uint64_t esl;     ///< 'e', 's', 'l' (end "home", "Users", "mail" before a username)
+    uint64_t slash;   ///< '/' and '\\' (Windows' `C:\Users\NAME`)
+    uint64_t r;       ///< 'r', 'R' (end "for", "user" and "USER", which precede a username in auth logs)
+    uint64_t esl;     ///< 'e', 's', 'l' in either case (end "home", "Users", "mail" before a username)
     uint64_t hexLetter; ///< 'a'...'f', 'A'...'F' (with `digit`, the bytes of an IPv6 group)
     uint64_t quoteTab;  ///< '"', '\t' (with `space`, what may end a JSON key before its colon)
     uint64_t dashPlus;  ///< '-', '+' (the separators of a personnummer)
-    uint64_t keyEnd;    ///< r R n N e E p Y: the last letters of the username keys (user=, "login":, TTY=)
+    uint64_t keyEnd;    ///< r R n N e E p Y d D: the last letters of the username keys (user=, "login":, TTY=, uid=)
     uint64_t homeLetter; ///< 'h', 'o', 'm', 'a', 'i', 'U' (the letters of "home", "mail", "Users" but e/s/l/r)
 } AnonLogByteMasks;
 
