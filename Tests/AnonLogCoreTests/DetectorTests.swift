@@ -81,6 +81,11 @@ import Testing
         // Regression (issue 14): image densities are not addresses.
         ("GET /images/logo@2x.png and icon@3x.webp", []),
         ("anna@2x.se.example.com", ["email:anna@2x.se.example.com"]),
+        // Regression (issue 14): the domain ends in a delegated TLD (IANA's root zone list).
+        ("backup admin@nas.local and x@build.example and y@host.test", []),
+        ("home/anna/mail/anna.svensson@example.se.mbox", ["username:anna", "email:anna.svensson@example.se"]),
+        ("to ivan@pochta.xn--p1ai and Kim@Example.COM", ["email:ivan@pochta.xn--p1ai", "email:Kim@Example.COM"]),
+        ("logo@2x.png?v=1 keeps; ops@team.photography does not", ["email:ops@team.photography"]),
     ])
     func email(input: String, expected: [String]) throws { try Self.check(input, expected) }
 

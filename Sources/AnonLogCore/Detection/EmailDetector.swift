@@ -1,8 +1,10 @@
 import CByteMasks
 
 /// Finds e-mail addresses (SPEC.md, `email` row): a practical addr-spec with `@` or its URL
-/// encoding `%40`; the domain has at least two labels and a letter TLD. Addresses in the
-/// reserved `.invalid` TLD (anonlog's own pseudonyms and placeholders) are not PII.
+/// encoding `%40`; the domain has at least two labels and ends in a TLD delegated in the DNS
+/// root zone (`TopLevelDomains`, IANA's list): `nas.local`, `x.example` and `a@b.c` are not
+/// addresses. Addresses in the reserved `.invalid` TLD (anonlog's own pseudonyms and
+/// placeholders) count only when tokens are asked for (the redact stage of a sweep).
 enum EmailDetector {
     /// Tries to match an address whose `@` (or `%40`, `atLength` 3) is at `at`.
     @inline(__always)
@@ -18,35 +20,33 @@ enum EmailDetector {
         var i = at + atLength
         var labels = 0
         var lastLabelStart = i
-        var lastLabelAllLetters = true
         var firstLabelEnd = i
         var end = i
-        let domainByte = UInt8(ANONLOG_BYTE_DOMAIN), letterByte = UInt8(ANONLOG_BYTE_LETTER)
+        let domainByte = UInt8(ANONLOG_BYTE_DOMAIN)
         while i < n && i - at < 256 {
             let labelStart = i
-            // A label's class bits ANDed together: the letter bit survives only if all are letters.
-            var common = letterByte
-            while i < n {
-                let bits = anonlog_byte_class(p[i])
-                if bits & domainByte == 0 { break }
-                common &= bits
-                i += 1
-            }
-            let allLetters = common != 0
+            while i < n && anonlog_byte_class(p[i]) & domainByte != 0 { i += 1 }
             guard i > labelStart, p[labelStart] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-") else { break }
             labels += 1
             if labels == 1 { firstLabelEnd = i }
             lastLabelStart = labelStart
-            lastLabelAllLetters = allLetters
             end = i
             guard i + 1 < n, p[i] == UInt8(ascii: "."), ByteClass.isAlnum(p[i + 1]) else { break }
             i += 1
         }
-        guard labels >= 2, lastLabelAllLetters, end - lastLabelStart >= 2 else { return nil }
+        // The domain ends at its last label that is a TLD: `anna@example.se.mbox` (a mailbox
+        // file) is `anna@example.se` and its extension.
+        while labels >= 2 && !(TopLevelDomains.isDelegated(p, lastLabelStart, end)
+                               || (includeTokens && isInvalidTLD(p, lastLabelStart, end))) {
+            end = lastLabelStart - 1
+            labels -= 1
+            lastLabelStart = end
+            while lastLabelStart > at + atLength && p[lastLabelStart - 1] != UInt8(ascii: ".") { lastLabelStart -= 1 }
+        }
+        guard labels >= 2 else { return nil }
         if end < n && (p[end] == UInt8(ascii: "_") || p[end] == UInt8(ascii: "@")) { return nil }
         // An image density, not a domain: `logo@2x.png`, `icon@3x.webp`.
         if labels == 2 && isDensity(p, at + atLength, firstLabelEnd) { return nil }
-        if !includeTokens && isInvalidTLD(p, lastLabelStart, end) { return nil }
         resume = max(resume, end)
         return Span(start: start, end: end, type: .email)
     }
