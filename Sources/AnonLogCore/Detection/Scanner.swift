@@ -101,33 +101,46 @@ public struct Scanner: Sendable {
     /// Once a name is found on a line, every other occurrence of that exact word (a maximal
     /// run of name bytes) on the line is that username too (SPEC.md): `user=- auth=lizdy …
     /// lizdy` must not keep the second. Only words of two or more name bytes with a letter
-    /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line). Returns whether it added spans. Only lines with a
-    /// username are searched, with `memchr` for the name's first byte.
+    /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line).
+    /// Returns whether it added spans. Only lines with a username are searched, once per
+    /// distinct name (`anonlog_find_bytes`).
     private mutating func propagateUsernames(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let count = spans.count
         var added = false
+        // The line of the last name looked at: `lineStart..<lineEnd`, `lineEnd` its newline (or n).
+        var lineStart = 0, lineEnd = -1, lineFirst = 0
         var index = 0
         while index < count {
             let span = spans[index]
             index += 1
-            guard span.type == .username, UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
-            let length = span.end - span.start
-            var lineStart = span.start
-            while lineStart > 0 && p[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
-            var lineEnd = span.end
-            if let newline = memchr(p + span.end, Int32(UInt8(ascii: "\n")), n - span.end) {
-                lineEnd = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p
-            } else {
-                lineEnd = n
+            guard span.type == .username else { continue }
+            if span.start > lineEnd {
+                // A new line (spans are sorted): it starts after the last line's end at the earliest.
+                lineStart = anonlog_line_start(p, lineEnd + 1, span.start)
+                if let newline = memchr(p + span.end, Int32(UInt8(ascii: "\n")), n - span.end) {
+                    lineEnd = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p
+                } else {
+                    lineEnd = n
+                }
+                lineFirst = index - 1
             }
+            let length = span.end - span.start
+            guard UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
+            // A name found twice on the line (`"user":"anna"` and `/home/anna`) is searched once.
+            var seen = false
+            for k in lineFirst..<(index - 1) where spans[k].type == .username && spans[k].end - spans[k].start == length
+                && memcmp(p + spans[k].start, p + span.start, length) == 0 {
+                seen = true
+                break
+            }
+            if seen { continue }
             var from = lineStart
-            let first = Int32(p[span.start])
-            while lineEnd - from >= length, let hit = memchr(p + from, first, lineEnd - from - length + 1) {
-                let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - p
+            while lineEnd - from >= length {
+                let at = from + anonlog_find_bytes(p + from, lineEnd - from, p + span.start, length)
+                guard at < lineEnd else { break }
                 from = at + 1
-                guard memcmp(p + at, p + span.start, length) == 0 else { continue }
-                guard at != span.start else { continue }
-                if at > lineStart && UsernameDetector.isNameByte(p[at - 1]) { continue }
+                // Whole words only.
+                if at == span.start || (at > lineStart && UsernameDetector.isNameByte(p[at - 1])) { continue }
                 let end = at + length
                 if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "$")) { continue }
                 // What a context found stays as it was found.

@@ -6,3 +6,4 @@
 #include "DottedQuad.h"
 #include "IPv6Text.h"
 #include "Prefetch.h"
+#include "WordSearch.h"
