@@ -53,6 +53,15 @@ static inline __attribute__((always_inline)) int may_name_user(const uint8_t *p,
     }
     size_t host = field[0], ident = field[1], user = field[2];
     if (host == start || ident == host + 1 || user == ident + 1) return 0;
+    if (user + 1 < n && p[user + 1] != '[' && (uint8_t)(p[host - 1] - '0') <= 9) {
+        // Apache's vhost_combined: `vhost:port host ident user [`; one field more.
+        if (stops == 0) return 1;
+        size_t next = start + low_bit(stops);
+        if (p[next] != ' ' || next == user + 1) return 0;
+        host = ident;
+        ident = user;
+        user = next;
+    }
     if (user + 2 >= n || p[user + 1] != '[' || (uint8_t)(p[user + 2] - '0') > 9) return 0;
     // `host - - [`: an anonymous line.
     return !(ident == host + 2 && user == ident + 2 && p[host + 1] == '-' && p[ident + 1] == '-');

@@ -136,7 +136,7 @@ import Testing
                     && Array(buffer[at..<(at + word.count)]) == word
                     && (at == lineStart || !UsernameDetector.isNameByte(p[at - 1])) {
                     let end = at + word.count
-                    if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "$")) { continue }
+                    if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
                     if found.contains(where: { $0.start < end && at < $0.end }) { continue }
                     kept.append(Span(start: at, end: end, type: .username))
                 }

@@ -181,7 +181,8 @@ enum IPv4Detector {
     /// Whether the `/` at `slash` ends a product token such as `Chrome` in a user agent: a run
     /// of letters, digits and `_` of two bytes or more, with a letter, that starts a word (after
     /// whitespace, a line end, `(`, a quote or the window start). A host name before the slash has a `.` or
-    /// `-` (`msra-sa-41/10.190.173.170`, `host.example.com/10.1.2.3`) or is one letter (`a/10.1.2.3`):
+    /// `-` (`msra-sa-41/10.190.173.170`, `host.example.com/10.1.2.3`), ends in a digit
+    /// (`client1/198.51.100.20`) or is one letter (`a/10.1.2.3`):
     /// Java writes every socket address that way. `http://1.2.3.4` and `/ip/1.2.3.4` are not
     /// product tokens either.
     private static func followsProductToken(_ p: UnsafePointer<UInt8>, slash: Int) -> Bool {
@@ -199,6 +200,9 @@ enum IPv4Detector {
             k -= 1
         }
         guard sawLetter && slash - k >= 2 else { return false }
+        // `client1/198.51.100.20`, `node03/10.1.2.3`: a name ending in a digit is a host's
+        // (product tokens end in a letter: `Chrome/`, `Safari/`, `Trident/`).
+        if ByteClass.isDigit(p[slash - 1]) { return false }
         if k == 0 { return true }
         let b = p[k - 1]
         return b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "(")

@@ -142,8 +142,8 @@ public struct Scanner: Sendable {
                 // Whole words only.
                 if at == span.start || (at > lineStart && UsernameDetector.isNameByte(p[at - 1])) { continue }
                 let end = at + length
-                if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "@") || p[end] == UInt8(ascii: "$")) { continue }
-                // What a context found stays as it was found.
+                if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
+                // What a context found stays as it was found (an e-mail keeps its local part).
                 if overlapsFound(at, end, count: count) { continue }
                 var copy = Span(start: at, end: end, type: .username)
                 copy.cacheSlot = span.cacheSlot

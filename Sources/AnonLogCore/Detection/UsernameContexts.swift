@@ -29,6 +29,8 @@ enum UsernameContexts {
         static let parenthesis = Followers(rawValue: 1 << 8)
         /// The name is quoted: `"NAME"` (sshd's `client user "dan"`).
         static let quoted = Followers(rawValue: 1 << 9)
+        /// ` with ` (systemd-logind since 252: `New session '12' of user 'erik' with class …`).
+        static let with = Followers(rawValue: 1 << 10)
         /// What sshd writes after a name in its connection messages.
         static let sshd: Followers = [.from, .port, .preauth, .lineEnd, .address]
     }
@@ -76,11 +78,14 @@ enum UsernameContexts {
         // OpenSSH auth.c allowed_user(): "User %.100s from %.100s not allowed because …".
         Phrase(words: "User", followers: .from, source: "openssh auth.c allowed_user"),
         // Linux-PAM pam_unix_sess.c: "session opened for user %s(uid=%lu) by %s(uid=%lu)",
-        // "session closed for user %s"; pam_unix_acct.c, su: "for user NAME".
+        // "session closed for user %s"; pam_unix_acct.c, su: "for user NAME"; pure-ftpd:
+        // "Authentication failed for user [%s]" (the brackets are not the name's).
         Phrase(words: "for user", followers: [.uid, .by, .from, .port, .lineEnd, .address],
                source: "linux-pam pam_unix_sess.c"),
-        // systemd-logind logind-session.c: "New session %s of user %s.".
-        Phrase(words: "of user", followers: .lineEnd, source: "systemd logind-session.c session_start"),
+        // systemd-logind logind-session.c: "New session %s of user %s.", since 252 "New
+        // session '%s' of user '%s' with class '%s' and type '%s'."; systemd's "Started
+        // Session %s of user %s.".
+        Phrase(words: "of user", followers: [.lineEnd, .with], source: "systemd logind-session.c session_start"),
         // OpenSSH auth2-hostbased.c: "client user \"%.100s\", client host \"%.100s\"".
         Phrase(words: "client user", followers: .quoted, source: "openssh auth2-hostbased.c"),
         // ProFTPD mod_auth.c: "USER %s: Login successful.", "USER %s (Login failed): …",

@@ -29,10 +29,11 @@ enum UsernameDetector {
     static func emit(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ end: Int, config: DetectionConfig,
                      into spans: inout [Span]) {
         var start = start, end = end
-        // A quoted name ('root', `deploy`) is the name inside the quotes: kept accounts stay
-        // kept, and the quotes stay quotes.
-        if end - start >= 3, p[start] == p[end - 1],
-           p[start] == UInt8(ascii: "'") || p[start] == UInt8(ascii: "\"") || p[start] == UInt8(ascii: "`") {
+        // A quoted or bracketed name ('root', `deploy`, pure-ftpd's [erik]) is the name inside:
+        // kept accounts stay kept, and the quotes stay quotes.
+        if end - start >= 3, (p[start] == p[end - 1]
+            && (p[start] == UInt8(ascii: "'") || p[start] == UInt8(ascii: "\"") || p[start] == UInt8(ascii: "`")))
+            || (p[start] == UInt8(ascii: "[") && p[end - 1] == UInt8(ascii: "]")) {
             start += 1
             end -= 1
         }
@@ -104,24 +105,39 @@ enum UsernameDetector {
     /// the same rules to skip most lines without a call).
     private static func commonLogFormat(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
                                         into spans: inout [Span]) {
+        if clfFields(p, n, start, config: config, into: &spans) { return }
+        // Apache's vhost_combined (`%v:%p %h %l %u %t`): a `vhost:port` field comes first.
+        var vhostEnd = start
+        while vhostEnd < n && vhostEnd - start < 256 && !isFieldEnd(p[vhostEnd]) { vhostEnd += 1 }
+        guard vhostEnd < n, p[vhostEnd] == UInt8(ascii: " "), vhostEnd > start, ByteClass.isDigit(p[vhostEnd - 1]) else { return }
+        var colon = vhostEnd - 1
+        while colon > start && ByteClass.isDigit(p[colon]) { colon -= 1 }
+        guard p[colon] == UInt8(ascii: ":") else { return }
+        _ = clfFields(p, n, vhostEnd + 1, config: config, into: &spans)
+    }
+
+    /// `host ident user [date…` from `start`; whether the line has that shape.
+    private static func clfFields(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
+                                  into spans: inout [Span]) -> Bool {
         // Fast path: most lines are `host - - [`; skip the host with one bounded search.
         var hostEnd = start
         while hostEnd < n && hostEnd - start < 256 && !isFieldEnd(p[hostEnd]) { hostEnd += 1 }
-        guard hostEnd < n, p[hostEnd] == UInt8(ascii: " "), hostEnd > start else { return }
+        guard hostEnd < n, p[hostEnd] == UInt8(ascii: " "), hostEnd > start else { return false }
         if hostEnd + 5 <= n && UnsafeRawPointer(p + hostEnd).loadUnaligned(as: UInt32.self) == Bytes.word(" - -")
-            && p[hostEnd + 4] == UInt8(ascii: " ") { return }
+            && p[hostEnd + 4] == UInt8(ascii: " ") { return isTimeStamp(p, n, hostEnd + 5) }
         // Fields: host, ident (%l), user (%u), each ended by one space, then "[" and a digit.
         var i = hostEnd + 1
         let identStart = i
         while i < n && i - identStart < 256 && !isFieldEnd(p[i]) { i += 1 }
-        guard i > identStart, i < n, p[i] == UInt8(ascii: " ") else { return }
+        guard i > identStart, i < n, p[i] == UInt8(ascii: " ") else { return false }
         let identEnd = i
         i += 1
         let userStart = i
         while i < n && i - userStart < 256 && !isFieldEnd(p[i]) { i += 1 }
-        guard i > userStart, i + 2 < n, p[i] == UInt8(ascii: " "), isTimeStamp(p, n, i + 1) else { return }
+        guard i > userStart, i + 2 < n, p[i] == UInt8(ascii: " "), isTimeStamp(p, n, i + 1) else { return false }
         emitLogField(p, n, identStart, identEnd, config: config, into: &spans)
         emitLogField(p, n, userStart, i, config: config, into: &spans)
+        return true
     }
 
     /// The CLF time stamp `[dd/Mon/yyyy:HH:MM:SS ±zzzz]` at `at`. Three fields and a `[digit`
@@ -267,6 +283,7 @@ enum UsernameDetector {
             || (followers.contains(.colon) && next < n && p[next] == UInt8(ascii: ":"))
             || (followers.contains(.parenthesis) && Bytes.startsWith(p, next, n, " ("))
             || (followers.contains(.address) && followedByAddress(p, n, next))
+            || (followers.contains(.with) && Bytes.startsWith(p, next, n, " with "))
         guard followed else { return }
         emitField(p, n, start, end, config: config, into: &spans)
         // pam_unix: `session opened for user root(uid=0) by anna(uid=1000)`: the invoker too.
@@ -488,6 +505,8 @@ enum UsernameDetector {
         let start = slash + 1
         let end = nameEnd(p, n, from: start)
         guard end == n || p[end] == UInt8(ascii: "\\") || isValueEnd(p[end]) else { return }
+        // Windows' own profiles are nobody's.
+        if (end - start == 6 && Bytes.equals(p + start, "Public")) || (end - start == 7 && Bytes.equals(p + start, "Default")) { return }
         emit(p, n, start, end, config: config, into: &spans)
     }
 
