@@ -122,12 +122,10 @@ import Testing
                 default: break
                 }
             }
-            spans.sort { ($0.start, $0.end) < ($1.start, $1.end) }
-            var kept: [Span] = []
-            for span in spans where kept.last.map({ span.start >= $0.end }) ?? true { kept.append(span) }
-            // A found name, everywhere else on its line as a whole word.
-            let found = kept
-            for span in found where UsernameDetector.isPropagatable(p, span.start, span.end) {
+            // A found name (any a context found, kept in the end or not), everywhere else on
+            // its line as a whole word; the copies lose to every span a context found.
+            var spread: [Span] = []
+            for span in spans where UsernameDetector.isPropagatable(p, span.start, span.end) {
                 let word = Array(buffer[span.start..<span.end])
                 var lineStart = span.start, lineEnd = span.end
                 while lineStart > 0 && p[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
@@ -137,10 +135,14 @@ import Testing
                     && (at == lineStart || !UsernameDetector.isNameByte(p[at - 1])) {
                     let end = at + word.count
                     if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
-                    if found.contains(where: { $0.start < end && at < $0.end }) { continue }
-                    kept.append(Span(start: at, end: end, type: .username))
+                    spread.append(Span(start: at, end: end, type: .username))
                 }
             }
+            spans.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            var kept: [Span] = []
+            for span in spans where kept.last.map({ span.start >= $0.end }) ?? true { kept.append(span) }
+            let found = kept
+            for span in spread where !found.contains(where: { $0.start < span.end && span.start < $0.end }) { kept.append(span) }
             kept.sort { ($0.start, $0.end) < ($1.start, $1.end) }
             var unique: [Span] = []
             for span in kept where unique.last.map({ span.start >= $0.end }) ?? true { unique.append(span) }

@@ -66,6 +66,7 @@ public struct Scanner: Sendable {
             let blocks = (n + 63) / 64
             let batchBlocks = Int(ANONLOG_BATCH_BLOCKS)
             var resume = Resume()
+            var line = LineBounds()
             var first = 0
             while first < blocks {
                 let count = min(batchBlocks, blocks - first)
@@ -78,80 +79,61 @@ public struct Scanner: Sendable {
                     verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
                            email: email, users: users, resume: &resume)
                     if computesCacheSlots && spans.count > found { computeCacheSlots(p, from: found) }
+                    // While the block's lines are still in cache.
+                    if users && spans.count > found { spreadUsernames(p, n, from: found, line: &line) }
                 }
                 first += count
             }
         }
         if config.includeTokens && types.contains(.personnummer) { findPersonnummerTokens(p, n) }
         normalise()
-        if users && propagateUsernames(p, n) { normalise() }
     }
 
-    /// Whether `start..<end` overlaps one of the first `count` spans (sorted, disjoint).
-    private func overlapsFound(_ start: Int, _ end: Int, count: Int) -> Bool {
-        var low = 0, high = count
-        // The first span that ends after `start`.
-        while low < high {
-            let middle = (low + high) / 2
-            if spans[middle].end <= start { low = middle + 1 } else { high = middle }
-        }
-        return low < count && spans[low].start < end
+    /// The line the last spread name was on (`end` is its newline or the window's end).
+    private struct LineBounds {
+        var start = 0, end = -1
     }
 
     /// Once a name is found on a line, every other occurrence of that exact word (a maximal
     /// run of name bytes) on the line is that username too (SPEC.md): `user=- auth=lizdy …
     /// lizdy` must not keep the second. Only words of two or more name bytes with a letter
     /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line).
-    /// Returns whether it added spans. Only lines with a username are searched, once per
-    /// distinct name (`anonlog_find_bytes`).
-    private mutating func propagateUsernames(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    ///
+    /// Runs for the names a block's verification just found, while their line is in cache (a
+    /// pass over the chunk afterwards re-read every such line from memory and cost 10% of an
+    /// app log's redaction). The copies are marked `spread`, so `normalise` lets any span a
+    /// detector found win over them.
+    private mutating func spreadUsernames(_ p: UnsafePointer<UInt8>, _ n: Int, from first: Int, line: inout LineBounds) {
         let count = spans.count
-        var added = false
-        // The line of the last name looked at: `lineStart..<lineEnd`, `lineEnd` its newline (or n).
-        var lineStart = 0, lineEnd = -1, lineFirst = 0
-        var index = 0
-        while index < count {
+        for index in first..<count {
             let span = spans[index]
-            index += 1
-            guard span.type == .username else { continue }
-            if span.start > lineEnd {
-                // A new line (spans are sorted): it starts after the last line's end at the earliest.
-                lineStart = anonlog_line_start(p, lineEnd + 1, span.start)
+            guard span.type == .username, !span.spread, UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
+            if span.start < line.start || span.start > line.end {
+                // Spans mostly arrive in order: search back no further than the last line.
+                let floor = span.start > line.end ? line.end + 1 : 0
+                line.start = anonlog_line_start(p, floor, span.start)
                 if let newline = memchr(p + span.end, Int32(UInt8(ascii: "\n")), n - span.end) {
-                    lineEnd = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p
+                    line.end = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p
                 } else {
-                    lineEnd = n
+                    line.end = n
                 }
-                lineFirst = index - 1
             }
             let length = span.end - span.start
-            guard UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
-            // A name found twice on the line (`"user":"anna"` and `/home/anna`) is searched once.
-            var seen = false
-            for k in lineFirst..<(index - 1) where spans[k].type == .username && spans[k].end - spans[k].start == length
-                && memcmp(p + spans[k].start, p + span.start, length) == 0 {
-                seen = true
-                break
-            }
-            if seen { continue }
-            var from = lineStart
-            while lineEnd - from >= length {
-                let at = from + anonlog_find_bytes(p + from, lineEnd - from, p + span.start, length)
-                guard at < lineEnd else { break }
+            var from = line.start
+            while line.end - from >= length {
+                let at = from + anonlog_find_bytes(p + from, line.end - from, p + span.start, length)
+                guard at < line.end else { break }
                 from = at + 1
                 // Whole words only.
-                if at == span.start || (at > lineStart && UsernameDetector.isNameByte(p[at - 1])) { continue }
+                if at == span.start || (at > line.start && UsernameDetector.isNameByte(p[at - 1])) { continue }
                 let end = at + length
-                if end < lineEnd && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
-                // What a context found stays as it was found (an e-mail keeps its local part).
-                if overlapsFound(at, end, count: count) { continue }
+                if end < line.end && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
                 var copy = Span(start: at, end: end, type: .username)
                 copy.cacheSlot = span.cacheSlot
+                copy.spread = true
                 spans.append(copy)
-                added = true
             }
         }
-        return added
     }
 
     /// Gives the spans from `first` on their cache hash, from bytes the block's
@@ -342,7 +324,7 @@ public struct Scanner: Sendable {
                     var k = index
                     // Before an earlier start, or before a weaker match at the same start.
                     while k > 0 && (spans[k - 1].start > span.start || (spans[k - 1].start == span.start
-                        && Scanner.priority(span.type) > Scanner.priority(spans[k - 1].type))) {
+                        && Scanner.priority(span) > Scanner.priority(spans[k - 1]))) {
                         spans[k] = spans[k - 1]
                         k -= 1
                     }
@@ -357,7 +339,7 @@ public struct Scanner: Sendable {
             for index in kept..<count {
                 let span = spans[index]
                 if span.start < spans[kept - 1].end {
-                    if Scanner.priority(span.type) > Scanner.priority(spans[kept - 1].type) {
+                    if Scanner.priority(span) > Scanner.priority(spans[kept - 1]) {
                         // The stronger match replaces the weaker and any earlier one it overlaps.
                         while kept > 0 && span.start < spans[kept - 1].end { kept -= 1 }
                         spans[kept] = span
@@ -373,13 +355,13 @@ public struct Scanner: Sendable {
         spans.removeLast(spans.count - kept)
     }
 
-    private static func priority(_ type: DetectionType) -> Int {
-        switch type {
+    private static func priority(_ span: Span) -> Int {
+        switch span.type {
         case .email: return 5
         case .ipv6: return 4
         case .personnummer: return 3
         case .ipv4: return 2
-        case .username: return 1
+        case .username: return span.spread ? 0 : 1
         }
     }
 }

@@ -10,6 +10,9 @@ public struct Span: Sendable, Equatable {
     /// `ReplacementCache.hintValid` set, when the scanner computed it while the bytes were in
     /// cache; 0 otherwise. Not part of the span's identity.
     var cacheSlot: UInt32 = 0
+    /// Whether a username span was spread from another occurrence of the name on its line
+    /// (not found by a context itself); any span found by a detector wins over it.
+    var spread = false
 
     /// Creates a span covering `start..<end`.
     public init(start: Int, end: Int, type: DetectionType) {

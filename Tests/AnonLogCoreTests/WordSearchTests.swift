@@ -1,0 +1,45 @@
+import CByteMasks
+import Testing
+
+/// The SIMD byte searches behind username spreading give exactly what a byte loop gives, at
+/// every length and alignment (their last step overlaps and masks, the easy place for an
+/// off-by-one).
+@Suite struct WordSearchTests {
+    static func naiveFind(_ hay: [UInt8], _ needle: [UInt8]) -> Int {
+        guard !needle.isEmpty, hay.count >= needle.count else { return hay.count }
+        for i in 0...(hay.count - needle.count) where Array(hay[i..<(i + needle.count)]) == needle { return i }
+        return hay.count
+    }
+
+    static func naiveLineStart(_ p: [UInt8], floor: Int, at: Int) -> Int {
+        var k = at
+        while k > floor && p[k - 1] != UInt8(ascii: "\n") { k -= 1 }
+        return k
+    }
+
+    @Test(arguments: 0..<40)
+    func findBytesEqualsAByteLoop(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &* 31 &+ 7)
+        for _ in 0..<200 {
+            // A small alphabet, so that first and last bytes match often.
+            let hay = (0..<Int.random(in: 0...150, using: &generator)).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0...3, using: &generator) }
+            let needle = (0..<Int.random(in: 1...9, using: &generator)).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0...3, using: &generator) }
+            let found = hay.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { anonlog_find_bytes(h.baseAddress, hay.count, $0.baseAddress, needle.count) } }
+            #expect(found == Self.naiveFind(hay, needle), "\(hay) \(needle)")
+        }
+    }
+
+    @Test(arguments: 0..<40)
+    func lineStartEqualsAByteLoop(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &* 17 &+ 3)
+        for _ in 0..<200 {
+            let p = (0..<Int.random(in: 1...200, using: &generator)).map { _ in
+                Int.random(in: 0..<40, using: &generator) == 0 ? UInt8(ascii: "\n") : UInt8(ascii: "x")
+            }
+            let at = Int.random(in: 0...p.count, using: &generator)
+            let floor = Int.random(in: 0...at, using: &generator)
+            let found = p.withUnsafeBufferPointer { anonlog_line_start($0.baseAddress, floor, at) }
+            #expect(found == Self.naiveLineStart(p, floor: floor, at: at), "floor \(floor) at \(at)")
+        }
+    }
+}
