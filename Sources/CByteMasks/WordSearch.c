@@ -6,59 +6,81 @@
 // Both searches compare 32 bytes at a time with AVX2 where the CPU has it (chosen once, like
 // the candidate stage), else 16 with SSE2 (every x86-64 has that).
 
-static size_t find_bytes_sse2(const uint8_t *haystack, size_t n, const uint8_t *needle, size_t length);
-
-__attribute__((target("avx2")))
-static size_t find_bytes_avx2(const uint8_t *haystack, size_t n, const uint8_t *needle, size_t length) {
-    const size_t last = length - 1;
-    const __m256i first = _mm256_set1_epi8((char)needle[0]), final = _mm256_set1_epi8((char)needle[last]);
-    size_t i = 0;
-    // Both loads stay inside the haystack: the second ends at i + last + 32 <= n.
-    for (; i + last + 32 <= n; i += 32) {
-        __m256i a = _mm256_loadu_si256((const __m256i *)(haystack + i));
-        __m256i b = _mm256_loadu_si256((const __m256i *)(haystack + i + last));
-        unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, final)));
-        while (mask) {
-            unsigned bit = (unsigned)__builtin_ctz(mask);
-            mask &= mask - 1;
-            if (length <= 2 || memcmp(haystack + i + bit + 1, needle + 1, length - 2) == 0) return i + bit;
-        }
-    }
-    if (i + length > n) return n;
-    if (n < last + 32) return find_bytes_sse2(haystack, n, needle, length);
-    // The rest in one more step, placed at the end and overlapping positions already looked
-    // at (their bits cleared): a byte loop here cost a third of the search on 200-byte lines.
-    size_t tail = n - last - 32;
-    __m256i a = _mm256_loadu_si256((const __m256i *)(haystack + tail));
-    __m256i b = _mm256_loadu_si256((const __m256i *)(haystack + tail + last));
-    unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, final)));
-    mask &= ~0u << (i - tail);
+/// The first candidate in `mask` (positions `base + bit`) whose middle bytes match too.
+static inline int first_match(const uint8_t *p, size_t base, unsigned mask, const uint8_t *needle, size_t length, size_t *at) {
     while (mask) {
         unsigned bit = (unsigned)__builtin_ctz(mask);
         mask &= mask - 1;
-        if (length <= 2 || memcmp(haystack + tail + bit + 1, needle + 1, length - 2) == 0) return tail + bit;
-    }
-    return n;
-}
-
-static size_t find_bytes_sse2(const uint8_t *haystack, size_t n, const uint8_t *needle, size_t length) {
-    const size_t last = length - 1;
-    const __m128i first = _mm_set1_epi8((char)needle[0]), final = _mm_set1_epi8((char)needle[last]);
-    size_t i = 0;
-    for (; i + last + 16 <= n; i += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(haystack + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(haystack + i + last));
-        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
-        while (mask) {
-            unsigned bit = (unsigned)__builtin_ctz(mask);
-            mask &= mask - 1;
-            if (length <= 2 || memcmp(haystack + i + bit + 1, needle + 1, length - 2) == 0) return i + bit;
+        if (length <= 2 || memcmp(p + base + bit + 1, needle + 1, length - 2) == 0) {
+            *at = base + bit;
+            return 1;
         }
     }
-    for (; i + length <= n; i++) {
-        if (haystack[i] == needle[0] && haystack[i + last] == needle[last] && memcmp(haystack + i, needle, length) == 0) return i;
+    return 0;
+}
+
+/// The byte-at-a-time rest of a search from `i`.
+static size_t find_in_line_bytes(const uint8_t *p, size_t i, size_t n, const uint8_t *needle, size_t length, int *found) {
+    for (; i < n; i++) {
+        if (p[i] == '\n') break;
+        if (i + length <= n && p[i] == needle[0] && p[i + length - 1] == needle[length - 1]
+            && memcmp(p + i, needle, length) == 0) {
+            *found = 1;
+            return i;
+        }
     }
-    return n;
+    *found = 0;
+    return i;
+}
+
+__attribute__((target("avx2")))
+static size_t find_in_line_avx2(const uint8_t *p, size_t i, size_t n, const uint8_t *needle, size_t length, int *found) {
+    const size_t last = length - 1;
+    const __m256i first = _mm256_set1_epi8((char)needle[0]), final = _mm256_set1_epi8((char)needle[last]);
+    const __m256i newline = _mm256_set1_epi8('\n');
+    // Both loads stay inside the window: the second ends at i + last + 32 <= n.
+    for (; i + last + 32 <= n; i += 32) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + last));
+        unsigned ends = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, newline));
+        unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, first), _mm256_cmpeq_epi8(b, final)));
+        // Only names that start before the line's end (the needle has no newline, so none
+        // that starts before it can run past it).
+        if (ends) mask &= (1u << __builtin_ctz(ends)) - 1;
+        size_t at;
+        if (first_match(p, i, mask, needle, length, &at)) {
+            *found = 1;
+            return at;
+        }
+        if (ends) {
+            *found = 0;
+            return i + (unsigned)__builtin_ctz(ends);
+        }
+    }
+    return find_in_line_bytes(p, i, n, needle, length, found);
+}
+
+static size_t find_in_line_sse2(const uint8_t *p, size_t i, size_t n, const uint8_t *needle, size_t length, int *found) {
+    const size_t last = length - 1;
+    const __m128i first = _mm_set1_epi8((char)needle[0]), final = _mm_set1_epi8((char)needle[last]);
+    const __m128i newline = _mm_set1_epi8('\n');
+    for (; i + last + 16 <= n; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(p + i + last));
+        unsigned ends = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, newline));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, final)));
+        if (ends) mask &= (1u << __builtin_ctz(ends)) - 1;
+        size_t at;
+        if (first_match(p, i, mask, needle, length, &at)) {
+            *found = 1;
+            return at;
+        }
+        if (ends) {
+            *found = 0;
+            return i + (unsigned)__builtin_ctz(ends);
+        }
+    }
+    return find_in_line_bytes(p, i, n, needle, length, found);
 }
 
 __attribute__((target("avx2")))
@@ -102,9 +124,12 @@ static int has_avx2(void) {
     return known;
 }
 
-size_t anonlog_find_bytes(const uint8_t *haystack, size_t n, const uint8_t *needle, size_t length) {
-    if (length == 0 || n < length) return n;
-    return has_avx2() ? find_bytes_avx2(haystack, n, needle, length) : find_bytes_sse2(haystack, n, needle, length);
+size_t anonlog_find_in_line(const uint8_t *p, size_t from, size_t n, const uint8_t *needle, size_t length, int *found) {
+    if (length == 0) {
+        *found = 0;
+        return from;
+    }
+    return has_avx2() ? find_in_line_avx2(p, from, n, needle, length, found) : find_in_line_sse2(p, from, n, needle, length, found);
 }
 
 size_t anonlog_line_start(const uint8_t *p, size_t floor, size_t at) {

@@ -5,27 +5,39 @@ import Testing
 /// every length and alignment (their last step overlaps and masks, the easy place for an
 /// off-by-one).
 @Suite struct WordSearchTests {
-    static func naiveFind(_ hay: [UInt8], _ needle: [UInt8]) -> Int {
-        guard !needle.isEmpty, hay.count >= needle.count else { return hay.count }
-        for i in 0...(hay.count - needle.count) where Array(hay[i..<(i + needle.count)]) == needle { return i }
-        return hay.count
-    }
-
     static func naiveLineStart(_ p: [UInt8], floor: Int, at: Int) -> Int {
         var k = at
         while k > floor && p[k - 1] != UInt8(ascii: "\n") { k -= 1 }
         return k
     }
 
+    /// The first occurrence of `needle` at or after `from` that starts before the line's
+    /// newline, else that newline's offset (or the end).
+    static func naiveFindInLine(_ hay: [UInt8], from: Int, _ needle: [UInt8]) -> (Int, Bool) {
+        var i = from
+        while i < hay.count && hay[i] != UInt8(ascii: "\n") {
+            if i + needle.count <= hay.count && Array(hay[i..<(i + needle.count)]) == needle { return (i, true) }
+            i += 1
+        }
+        return (i, false)
+    }
+
     @Test(arguments: 0..<40)
-    func findBytesEqualsAByteLoop(seed: Int) {
+    func findInLineEqualsAByteLoop(seed: Int) {
         var generator = SeededGenerator(seed: UInt64(seed) &* 31 &+ 7)
         for _ in 0..<200 {
-            // A small alphabet, so that first and last bytes match often.
-            let hay = (0..<Int.random(in: 0...150, using: &generator)).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0...3, using: &generator) }
+            // A small alphabet, so that first and last bytes match often, and some newlines.
+            let hay = (0..<Int.random(in: 0...150, using: &generator)).map { _ in
+                Int.random(in: 0..<60, using: &generator) == 0 ? UInt8(ascii: "\n") : UInt8(ascii: "a") + UInt8.random(in: 0...3, using: &generator)
+            }
             let needle = (0..<Int.random(in: 1...9, using: &generator)).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0...3, using: &generator) }
-            let found = hay.withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { anonlog_find_bytes(h.baseAddress, hay.count, $0.baseAddress, needle.count) } }
-            #expect(found == Self.naiveFind(hay, needle), "\(hay) \(needle)")
+            let from = Int.random(in: 0...hay.count, using: &generator)
+            var found: Int32 = 0
+            let at = hay.withUnsafeBufferPointer { h in
+                needle.withUnsafeBufferPointer { anonlog_find_in_line(h.baseAddress, from, hay.count, $0.baseAddress, needle.count, &found) }
+            }
+            let expected = Self.naiveFindInLine(hay, from: from, needle)
+            #expect(at == expected.0 && (found != 0) == expected.1, "\(hay) from \(from) \(needle)")
         }
     }
 

@@ -107,27 +107,30 @@ public struct Scanner: Sendable {
         let count = spans.count
         for index in first..<count {
             let span = spans[index]
-            guard span.type == .username, !span.spread, UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
+            guard span.type == .username, !span.spread else { continue }
             if span.start < line.start || span.start > line.end {
                 // Spans mostly arrive in order: search back no further than the last line.
                 let floor = span.start > line.end ? line.end + 1 : 0
                 line.start = anonlog_line_start(p, floor, span.start)
-                if let newline = memchr(p + span.end, Int32(UInt8(ascii: "\n")), n - span.end) {
-                    line.end = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p
-                } else {
-                    line.end = n
-                }
             }
             let length = span.end - span.start
+            // Whether the name may spread at all, asked only once it occurs again (most never do).
+            var spreads: Bool? = nil
             var from = line.start
-            while line.end - from >= length {
-                let at = from + anonlog_find_bytes(p + from, line.end - from, p + span.start, length)
-                guard at < line.end else { break }
+            while true {
+                var found: Int32 = 0
+                let at = anonlog_find_in_line(p, from, n, p + span.start, length, &found)
+                guard found != 0 else {
+                    line.end = at
+                    break
+                }
                 from = at + 1
                 // Whole words only.
                 if at == span.start || (at > line.start && UsernameDetector.isNameByte(p[at - 1])) { continue }
                 let end = at + length
-                if end < line.end && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
+                if end < n && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
+                if spreads == nil { spreads = UsernameDetector.isPropagatable(p, span.start, span.end) }
+                guard spreads == true else { continue }
                 var copy = Span(start: at, end: end, type: .username)
                 copy.cacheSlot = span.cacheSlot
                 copy.spread = true

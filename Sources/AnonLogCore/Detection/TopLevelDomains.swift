@@ -114,8 +114,9 @@ enum TopLevelDomains {
         if length <= 3 {
             let value = letterValue(p + start, length)
             if value >= 0 {
-                let words = length == 2 ? twoLetters : threeLetters
-                return words[value >> 6] & (1 << UInt64(value & 63)) != 0
+                // Indexed in place: binding either array to a local retained and released it.
+                let bit: UInt64 = 1 << UInt64(value & 63)
+                return (length == 2 ? twoLetters[value >> 6] : threeLetters[value >> 6]) & bit != 0
             }
         }
         let (blob, entries) = group(length)

@@ -93,6 +93,22 @@ enum UsernameContexts {
         Phrase(words: "USER", followers: [.colon, .parenthesis], source: "proftpd modules/mod_auth.c"),
     ]
 
+    /// The last four bytes of every phrase's words (` for`, `user`, `User`, `USER`), as the
+    /// little-endian words a load gives: a blank whose four bytes before match none of them
+    /// ends no phrase, and most blanks the candidate stage passes (`Controller `, `error `)
+    /// are rejected with one load and a few compares instead of a walk over the table.
+    static let phraseEnds: [UInt32] = {
+        var ends: [UInt32] = []
+        for phrase in phrases {
+            let words = phrase.words
+            precondition(words.utf8CodeUnitCount >= 4, "a phrase's words are at least four bytes")
+            let last = words.utf8Start + words.utf8CodeUnitCount - 4
+            let end = UInt32(last[0]) | UInt32(last[1]) << 8 | UInt32(last[2]) << 16 | UInt32(last[3]) << 24
+            if !ends.contains(end) { ends.append(end) }
+        }
+        return ends
+    }()
+
     /// `key=value` keys whose value is a username, compared ignoring case: PAM's `user=`,
     /// `ruser=`, `logname=`; dovecot's `user=<NAME>`; postfix's `sasl_username=`; web query
     /// strings' `username=`, `login=`; LDAP DNs' `uid=NAME,`. sudo's `TTY=` is apart (the name

@@ -244,6 +244,9 @@ enum UsernameDetector {
     /// when what follows it is one of the phrase's followers.
     static func afterWord(_ p: UnsafePointer<UInt8>, _ n: Int, space: Int, config: DetectionConfig,
                           into spans: inout [Span]) {
+        guard space >= 4 else { return }
+        let end = UnsafeRawPointer(p + space - 4).loadUnaligned(as: UInt32.self)
+        guard UsernameContexts.phraseEnds.contains(end) else { return }
         for phrase in UsernameContexts.phrases {
             let length = phrase.words.utf8CodeUnitCount
             guard space >= length, Bytes.equals(p + space - length, phrase.words) else { continue }
