@@ -72,6 +72,7 @@ public struct Scanner: Sendable {
                 let count = min(batchBlocks, blocks - first)
                 // Only blocks with a candidate (a third of an access log's) are looked at.
                 var blocksWithCandidates = stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
+                let batchSpans = spans.count
                 while blocksWithCandidates != 0 {
                     let index = blocksWithCandidates.trailingZeroBitCount
                     blocksWithCandidates &= blocksWithCandidates &- 1
@@ -79,9 +80,9 @@ public struct Scanner: Sendable {
                     verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
                            email: email, users: users, resume: &resume)
                     if computesCacheSlots && spans.count > found { computeCacheSlots(p, from: found) }
-                    // While the block's lines are still in cache.
-                    if users && spans.count > found { spreadUsernames(p, n, from: found, line: &line) }
                 }
+                // While the batch's lines are still in cache.
+                if users && spans.count > batchSpans { spreadUsernames(p, n, from: batchSpans, line: &line) }
                 first += count
             }
         }
@@ -99,7 +100,7 @@ public struct Scanner: Sendable {
     /// lizdy` must not keep the second. Only words of two or more name bytes with a letter
     /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line).
     ///
-    /// Runs for the names a block's verification just found, while their line is in cache (a
+    /// Runs for the names a batch's verification just found, while their line is in cache (a
     /// pass over the chunk afterwards re-read every such line from memory and cost 10% of an
     /// app log's redaction). The copies are marked `spread`, so `normalise` lets any span a
     /// detector found win over them.
