@@ -46,6 +46,25 @@ import Testing
         }
     }
 
+    /// Regression (issue 14): epoch seconds in a column of them are times, not personnummer;
+    /// a column of personnummer stays personnummer. Whole windows only: the rule reads the
+    /// neighbouring lines, which a 1-byte chunk does not have.
+    @Test func epochSecondColumnsAreNotPersonnummer() {
+        // 1111074926 passes the checksum and the date rule on its own.
+        #expect(Self.found("node-12 status 1111074926 0 running\n") == ["personnummer:1111074926"])
+        let column = "node-12 status 1111074926 0 running\nnode-12 status 1111074990 0 running\nnode-13 status 1111075002 0 running\n"
+        #expect(Self.found(column) == [])
+        // Only the line after, or only the line before, is enough.
+        #expect(Self.found("a 1111074926 x\nb 1111074990 y\n") == [])
+        #expect(Self.found("b 1111074990 y\na 1111074926 x\n") == [])
+        // Too far apart in value (more than a day), or the neighbour is itself a personnummer.
+        #expect(Self.found("a 1111074926 x\nb 1111274990 y\n") == ["personnummer:1111074926"])
+        // A register sorted by number: neighbours a day apart, all valid, all kept.
+        let register = "id;pnr\n1;1111074926\n2;1111074934\n3;1111075006\n"
+        #expect(Self.found(register) == ["personnummer:1111074926", "personnummer:1111074934", "personnummer:1111075006"])
+        #expect(Self.found("1;8507099805\n2;8507099813\n") == ["personnummer:8507099805", "personnummer:8507099813"])
+    }
+
     @Test(arguments: [
         ("2001:db8::1", ["ipv6:2001:db8::1"]),
         ("[2001:db8::1]:443", ["ipv6:2001:db8::1"]),

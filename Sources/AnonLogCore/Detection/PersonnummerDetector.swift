@@ -82,8 +82,15 @@ enum PersonnummerDetector {
         // Machine numbers that pass the checksum by chance (one in ten does): a time stamp or
         // an id right after its key. Only bare digit runs: no machine writes YYYYMMDD-NNNN.
         if (run == 10 || run == 12) && MachineNumberKey.precedes(p, start) { return nil }
+        // And epoch seconds in a column of them (`node-12 status 1111074926 0 running`).
+        if run == 10 && EpochColumn.contains(p, n, start: start, config: config) { return nil }
         resume = end
         return Span(start: start, end: end, type: .personnummer)
+    }
+
+    /// Whether the ten digits at `at` (YYMMDDNNNN) pass the date and checksum rules.
+    static func isValidTenDigits(_ p: UnsafePointer<UInt8>, at: Int, config: DetectionConfig) -> Bool {
+        valid(p, digitsStart: at, serialAt: at + 6, fullYearAt: nil, form: .short(plus: false), config: config)
     }
 
     /// `.`, `-`, `+` and `_`: bytes that join digit groups into one longer number.
