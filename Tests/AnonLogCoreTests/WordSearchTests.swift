@@ -32,12 +32,14 @@ import Testing
             }
             let needle = (0..<Int.random(in: 1...9, using: &generator)).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0...3, using: &generator) }
             let from = Int.random(in: 0...hay.count, using: &generator)
-            var found: Int32 = 0
-            let at = hay.withUnsafeBufferPointer { h in
-                needle.withUnsafeBufferPointer { anonlog_find_in_line(h.baseAddress, from, hay.count, $0.baseAddress, needle.count, &found) }
-            }
             let expected = Self.naiveFindInLine(hay, from: from, needle)
-            #expect(at == expected.0 && (found != 0) == expected.1, "\(hay) from \(from) \(needle)")
+            for level in Int32(0)...2 {
+                var found: Int32 = 0
+                let at = hay.withUnsafeBufferPointer { h in
+                    needle.withUnsafeBufferPointer { anonlog_find_in_line_level(level, h.baseAddress, from, hay.count, $0.baseAddress, needle.count, &found) }
+                }
+                #expect(at == expected.0 && (found != 0) == expected.1, "level \(level): \(hay) from \(from) \(needle)")
+            }
         }
     }
 
@@ -50,8 +52,10 @@ import Testing
             }
             let at = Int.random(in: 0...p.count, using: &generator)
             let floor = Int.random(in: 0...at, using: &generator)
-            let found = p.withUnsafeBufferPointer { anonlog_line_start($0.baseAddress, floor, at) }
-            #expect(found == Self.naiveLineStart(p, floor: floor, at: at), "floor \(floor) at \(at)")
+            for level in Int32(0)...2 {
+                let found = p.withUnsafeBufferPointer { anonlog_line_start_level(level, $0.baseAddress, floor, at) }
+                #expect(found == Self.naiveLineStart(p, floor: floor, at: at), "level \(level): floor \(floor) at \(at)")
+            }
         }
     }
 }

@@ -34,6 +34,8 @@ enum EmailDetector {
             guard i + 1 < n, p[i] == UInt8(ascii: "."), ByteClass.isAlnum(p[i + 1]) else { break }
             i += 1
         }
+        // anonlog's own tokens and placeholders (`u-…@anon.invalid`): no address, unless asked.
+        if isInvalidTLD(p, lastLabelStart, end) && !includeTokens { return nil }
         // The domain ends at its last label that is a TLD: `anna@example.se.mbox` (a mailbox
         // file) is `anna@example.se` and its extension.
         while labels >= 2 && !(TopLevelDomains.isDelegated(p, lastLabelStart, end)

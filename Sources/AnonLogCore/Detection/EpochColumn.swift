@@ -1,3 +1,8 @@
+import CByteMasks
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// 10-digit runs in a column of epoch-second time stamps are times, not personnummer
 /// (SPEC.md, `personnummer`): `node-12 status 1111074926 0 running` passes the checksum and
 /// the date rule, but the lines around it hold 1111074990 and 1111075002 in the same column.
@@ -21,40 +26,47 @@ enum EpochColumn {
     static func contains(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, config: DetectionConfig) -> Bool {
         let value = number(p, start)
         guard value >= earliest && value <= latest else { return false }
-        // The line before.
-        var lineStart = start
-        while lineStart > 0 && start - lineStart < lineLimit && p[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+        // The line before: from the start of the line before this one to this line's start.
+        let lineStart = anonlog_line_start(p, max(0, start - lineLimit), start)
         if lineStart > 0 && p[lineStart - 1] == UInt8(ascii: "\n") {
-            let previousEnd = lineStart - 1
-            var previousStart = previousEnd
-            while previousStart > 0 && previousEnd - previousStart < lineLimit && p[previousStart - 1] != UInt8(ascii: "\n") { previousStart -= 1 }
-            if hasNeighbour(p, from: previousStart, to: previousEnd, value: value, config: config) { return true }
+            let previousStart = anonlog_line_start(p, max(0, lineStart - 1 - lineLimit), lineStart - 1)
+            if hasNeighbour(p, from: previousStart, n, value: value, config: config) { return true }
         }
         // The line after.
-        var lineEnd = start + 10
-        while lineEnd < n && lineEnd - start < lineLimit && p[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-        guard lineEnd < n, p[lineEnd] == UInt8(ascii: "\n") else { return false }
-        var nextEnd = lineEnd + 1
-        while nextEnd < n && nextEnd - lineEnd < lineLimit && p[nextEnd] != UInt8(ascii: "\n") { nextEnd += 1 }
-        return hasNeighbour(p, from: lineEnd + 1, to: nextEnd, value: value, config: config)
+        guard let newline = memchr(p + start + 10, Int32(UInt8(ascii: "\n")), min(n - start - 10, lineLimit)) else { return false }
+        let next = UnsafeRawPointer(newline).assumingMemoryBound(to: UInt8.self) - p + 1
+        return hasNeighbour(p, from: next, n, value: value, config: config)
     }
 
-    /// Whether `p[from..<to]` holds a 10-digit run within a day of `value` that is not a
-    /// personnummer.
-    private static func hasNeighbour(_ p: UnsafePointer<UInt8>, from: Int, to: Int, value: Int, config: DetectionConfig) -> Bool {
-        var i = from
-        while i < to {
-            guard ByteClass.isDigit(p[i]) else {
-                i += 1
-                continue
+    /// Whether the line from `from` holds a 10-digit run within a day of `value` that is not
+    /// a personnummer. Such a run starts with the same four digits as `value - spread` or
+    /// `value + spread` (a day is less than 10^6 seconds), so only those are searched for.
+    private static func hasNeighbour(_ p: UnsafePointer<UInt8>, from: Int, _ n: Int, value: Int, config: DetectionConfig) -> Bool {
+        let low = max(earliest, value - spread) / 1_000_000, high = min(latest, value + spread) / 1_000_000
+        for prefix in low...high {
+            // The four digits as the bytes a search needs, in memory order.
+            var digits = UInt32(48 + prefix / 1000) | UInt32(48 + prefix / 100 % 10) << 8
+                | UInt32(48 + prefix / 10 % 10) << 16 | UInt32(48 + prefix % 10) << 24
+            let hit = withUnsafeBytes(of: &digits) { needle -> Bool in
+                let needle = needle.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var i = from
+                while true {
+                    var found: Int32 = 0
+                    let at = anonlog_find_in_line(p, i, n, needle, 4, &found)
+                    guard found != 0 else { return false }
+                    i = at + 1
+                    // A run of exactly ten digits, not inside a word.
+                    if at > from && (ByteClass.isDigit(p[at - 1]) || ByteClass.isLetter(p[at - 1])) { continue }
+                    guard at + 10 <= n else { return false }
+                    var digitsOnly = true
+                    for k in 4..<10 where !ByteClass.isDigit(p[at + k]) { digitsOnly = false; break }
+                    if !digitsOnly || (at + 10 < n && ByteClass.isDigit(p[at + 10])) { continue }
+                    if abs(number(p, at) - value) <= spread && !PersonnummerDetector.isValidTenDigits(p, at: at, config: config) {
+                        return true
+                    }
+                }
             }
-            var j = i
-            while j < to && ByteClass.isDigit(p[j]) { j += 1 }
-            if j - i == 10 && !(i > from && ByteClass.isLetter(p[i - 1])) && abs(number(p, i) - value) <= spread
-                && !PersonnummerDetector.isValidTenDigits(p, at: i, config: config) {
-                return true
-            }
-            i = j
+            if hit { return true }
         }
         return false
     }

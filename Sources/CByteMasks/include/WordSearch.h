@@ -17,4 +17,10 @@ size_t anonlog_find_in_line(const uint8_t *p, size_t from, size_t n, const uint8
 /// byte `at`), or `floor` when there is none; searched backwards 32 or 16 bytes at a time.
 size_t anonlog_line_start(const uint8_t *p, size_t floor, size_t at);
 
+/// `anonlog_find_in_line` and `anonlog_line_start` at a given vector level (2: AVX-512BW,
+/// 1: AVX2, 0: SSE2; a level the CPU lacks falls back to the next lower), so that tests check
+/// every implementation this CPU can run.
+size_t anonlog_find_in_line_level(int level, const uint8_t *p, size_t from, size_t n, const uint8_t *needle, size_t length, int *found);
+size_t anonlog_line_start_level(int level, const uint8_t *p, size_t floor, size_t at);
+
 #endif
