@@ -69,6 +69,11 @@ struct Filter: ParsableCommand {
     @Flag(help: "Print per-type counts, bytes in/out and MB/s on stderr at the end.")
     var stats = false
 
+    @Option(help: ArgumentHelp(
+        "When a pipe goes quiet, write its complete lines after SECONDS (default 0.2; 0: at once).",
+        discussion: "SIGTERM, SIGINT or SIGHUP: stop reading, write everything read, finish the gzip/xz stream, exit 0; a second SIGTERM/SIGINT stops at once (output valid up to the last line written). With --append -o FILE, SIGHUP and SIGUSR1 reopen FILE (for logrotate's postrotate)."))
+    var flushInterval: Double = 0.2
+
     @Option(help: ArgumentHelp("Chunk size in bytes (tuning and tests).", visibility: .hidden))
     var chunkSize: Int = 1 << 20
 
@@ -82,6 +87,7 @@ struct Filter: ParsableCommand {
         if jobs < 0 { throw ValidationError("-j must be 0 (all cores) or more") }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
         if let level, !(0...9).contains(level) { throw ValidationError("--level must be 0-9") }
+        if !(flushInterval >= 0 && flushInterval <= 3600) { throw ValidationError("--flush-interval must be 0-3600 seconds") }
     }
 
     func run() throws {
@@ -132,14 +138,29 @@ struct Filter: ParsableCommand {
             if stats { StatsReport.print(total) }
             return
         }
+        // A stream: signals stop it cleanly (and reopen an appended -o FILE), and a quiet
+        // pipe's lines are written after --flush-interval.
+        try StreamSignals.install(reopen: append && output != nil)
+        var streamOptions = options
+        streamOptions.followsSignals = true
+        streamOptions.flushInterval = flushInterval
+        let stream = Pipeline(options: streamOptions)
+        let sources = files.map(InputSource.init(argument:))
         let result: PipelineStats
         if let output {
-            result = try OutputTarget.withFile(output, append: append) { fd in
-                try pipeline.run(inputs: files, outputDescriptor: fd, outputName: output)
+            result = try OutputTarget.withFile(output, append: append) { fd, reopen in
+                try stream.run(sources: sources, outputDescriptor: fd, outputName: output, reopen: reopen)
             }
         } else {
-            result = try pipeline.run(inputs: files, outputDescriptor: STDOUT_FILENO, outputName: "stdout")
+            result = try stream.run(sources: sources, outputDescriptor: STDOUT_FILENO, outputName: "stdout")
         }
         if stats { StatsReport.print(result) }
+        if result.abandoned {
+            writeToStderr("anonlog: stopped at once by a second \(StreamSignals.name(result.stoppedBySignal)); lines read but not yet written were dropped, the output is valid up to the last line written\n")
+            throw ExitCode(128 + result.stoppedBySignal)
+        }
+        if result.inputCutShort {
+            writeToStderr("anonlog: \(StreamSignals.name(result.stoppedBySignal)): stopped before the end of the input; the output holds every line read until then\n")
+        }
     }
 }

@@ -3,11 +3,26 @@ import AnonLogCore
 /// Opens `-o FILE` (`OutputDestination`: no planted symlink is followed) and removes what a
 /// failed run wrote there, when FILE is a regular file this run replaced (never when
 /// appending, never a device such as /dev/full).
+///
+/// When appending, `body` also gets a reopen function (for SIGHUP/SIGUSR1 after logrotate moved
+/// FILE away): it opens FILE anew (created if missing) and only then closes the old descriptor;
+/// if FILE cannot be opened it says so on stderr and keeps writing to the old one, so no line
+/// is lost to a failed reopen.
 enum OutputTarget {
-    static func withFile<R>(_ path: String, append: Bool, _ body: (Int32) throws -> R) throws -> R {
-        let destination = try OutputDestination(path: path, append: append)
+    static func withFile<R>(_ path: String, append: Bool, _ body: (Int32, (() throws -> Int32)?) throws -> R) throws -> R {
+        var destination = try OutputDestination(path: path, append: append)
+        let reopen: (() throws -> Int32)? = append ? {
+            do {
+                let fresh = try OutputDestination(path: path, append: true)
+                try? destination.finish()
+                destination = fresh
+            } catch {
+                writeToStderr("anonlog: cannot reopen \(path) (\(error)); writing on to the file already open\n")
+            }
+            return destination.fd
+        } : nil
         do {
-            let result = try body(destination.fd)
+            let result = try body(destination.fd, reopen)
             try destination.finish()
             return result
         } catch {

@@ -43,6 +43,15 @@ final class GzipEncoder: StreamEncoder {
         try trailer.withUnsafeBytes { try output.write($0) }
     }
 
+    /// Nothing to do: every piece already ends with a sync flush.
+    func flush() throws {}
+
+    func restart() throws {
+        crc = 0
+        length = 0
+        headerWritten = false
+    }
+
     private func writeHeaderOnce() throws {
         guard !headerWritten else { return }
         headerWritten = true

@@ -50,6 +50,13 @@ final class InputFile {
         buffer.deallocate()
     }
 
+    /// The descriptor read from (for `poll`).
+    var descriptor: Int32 { fd }
+
+    /// Whether reading may wait for a writer (a pipe, FIFO, socket or terminal; stdin is
+    /// counted as one, whatever it is): such input is flushed when it goes quiet.
+    var isStream: Bool { regularSize == nil }
+
     /// The buffered, unconsumed bytes.
     var available: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: buffer + start, count: end - start)

@@ -6,7 +6,7 @@ import Glibc
 final class OutputFile {
     /// The name used in error messages ("stdout" for standard output).
     let name: String
-    private let fd: Int32
+    private var fd: Int32
     /// Bytes written so far (for `--stats`).
     private(set) var bytesWritten = 0
 
@@ -14,6 +14,12 @@ final class OutputFile {
     init(fd: Int32, name: String) {
         self.fd = fd
         self.name = name
+        PipeSize.enlarge(fd)
+    }
+
+    /// Writes to `fd` from now on (a reopened `-o FILE`; the caller closed the old one).
+    func replace(descriptor fd: Int32) {
+        self.fd = fd
         PipeSize.enlarge(fd)
     }
 

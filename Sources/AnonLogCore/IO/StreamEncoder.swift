@@ -8,6 +8,12 @@ protocol StreamEncoder: AnyObject {
     func writeCompressed(_ piece: CompressedPiece) throws
     /// Flushes and writes the trailer.
     func finish() throws
+    /// Makes everything written so far readable from the output now (xz: ends the block);
+    /// used when a quiet pipe's lines are written early.
+    func flush() throws
+    /// Starts a new stream (a new gzip member, a new xz stream) after `finish`, on the output
+    /// as it is now (a reopened file).
+    func restart() throws
 }
 
 /// One chunk compressed by a worker: raw deflate bytes ending on a byte boundary (sync flush),
@@ -29,6 +35,8 @@ final class PlainEncoder: StreamEncoder {
     func write(_ bytes: UnsafeRawBufferPointer) throws { try output.write(bytes) }
     func writeCompressed(_ piece: CompressedPiece) throws { try output.write(piece.bytes) }
     func finish() throws {}
+    func flush() throws {}
+    func restart() throws {}
 }
 
 /// Opens outputs with the right encoder (the counterpart of `DecoderFactory`).

@@ -7,19 +7,33 @@ final class XzEncoder: StreamEncoder {
     private let buffer: UnsafeMutableRawPointer
     private let bufferSize = 1 << 20
 
+    private let level: Int
+    private let threads: Int
+
     init(_ output: OutputFile, level: Int, threads: Int) throws {
         self.output = output
+        self.level = level
+        self.threads = threads
         stream = .allocate(capacity: 1)
         stream.initialize(to: lzma_stream())
         buffer = .allocate(byteCount: bufferSize, alignment: 64)
+        do {
+            try start()
+        } catch {
+            stream.deallocate()
+            buffer.deallocate()
+            throw error
+        }
+    }
+
+    /// Sets up liblzma's multi-threaded encoder on `stream`.
+    private func start() throws {
         var options = lzma_mt()
         options.threads = UInt32(max(1, threads))
         options.preset = UInt32(max(0, min(9, level)))
         options.check = LZMA_CHECK_CRC64
         let status = lzma_stream_encoder_mt(stream, &options)
         guard status == LZMA_OK else {
-            stream.deallocate()
-            buffer.deallocate()
             throw AnonLogError(.internal, "cannot initialise the xz encoder (\(status.rawValue))")
         }
     }
@@ -45,6 +59,18 @@ final class XzEncoder: StreamEncoder {
 
     func finish() throws {
         while try code(LZMA_FINISH) != LZMA_STREAM_END {}
+    }
+
+    /// Ends the current block (`LZMA_FULL_FLUSH`), so `xzcat` of the growing file shows every
+    /// line written so far.
+    func flush() throws {
+        while try code(LZMA_FULL_FLUSH) != LZMA_STREAM_END {}
+    }
+
+    func restart() throws {
+        lzma_end(stream)
+        stream.initialize(to: lzma_stream())
+        try start()
     }
 
     @discardableResult

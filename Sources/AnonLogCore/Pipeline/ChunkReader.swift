@@ -1,3 +1,6 @@
+import CByteMasks
+import CMapGuard
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +30,14 @@ final class ChunkReader {
 
     /// The format of the first input, which is the default output format.
     let firstFormat: CompressionFormat
+    /// Set when a stop signal ended the reading before the input's end.
+    private(set) var stoppedBySignal = false
+    /// Bytes read from a pipe after a stop signal (what it held then).
+    private var drainedAfterStop = 0
+    /// The most read after a stop: more than a pipe holds (`PipeSize` enlarges pipes to 1 MiB).
+    private static let drainLimit = 2 << 20
+    /// Reopen requests already passed on to a chunk.
+    private var reopensSeen: UInt32 = anonlog_stream_reopen_count()
 
     /// Opens the first input now, so that a missing file or its format is known before any
     /// thread starts.
@@ -95,7 +106,13 @@ final class ChunkReader {
     }
 
     /// Fills `slot` with the next chunk; false when the stream has ended (slot unused).
+    ///
+    /// From a pipe, the chunk is also cut early (after its last complete line) when the input
+    /// has been quiet for `flushInterval` since the first complete line arrived, or when a
+    /// reopen is requested; a stop signal ends the stream with everything read so far.
     func fill(_ slot: ChunkSlot) throws -> Bool {
+        slot.flushAfter = false
+        slot.reopenAfter = false
         if let mapped { return fill(slot, from: mapped) }
         slot.mappedWindow = nil
         let lookaround = Pipeline.lookaround
@@ -107,29 +124,113 @@ final class ChunkReader {
         carry.count = 0
         let wanted = lookbehind + options.chunkSize + lookaround
         input.reserve(extra: wanted - input.count)
-        var atEnd = false
-        while input.count < wanted {
+        var atEnd = stoppedBySignal
+        var cutEarly = false
+        let follows = options.followsSignals
+        // When the body's first complete line arrived (nanoseconds), for the flush deadline.
+        var lineSince: UInt64? = memchr(input.base + lookbehind, Int32(UInt8(ascii: "\n")), input.count - lookbehind) == nil
+            ? nil : DispatchTime.now().uptimeNanoseconds
+        while !atEnd && input.count < wanted {
+            if follows {
+                if anonlog_stream_stop_level() > 0 {
+                    // Stop reading, but take what a pipe already holds: lines the writer sent
+                    // before the signal are not lost with the pipe. At most a pipe's worth, so
+                    // a writer that never pauses (`yes |`) cannot keep the drain going.
+                    if drainedAfterStop >= Self.drainLimit {
+                        stoppedBySignal = true
+                        atEnd = true
+                        break
+                    } else if let file = current?.file, file.isStream, file.available.isEmpty,
+                       case .readable = StreamWait.wait(input: file.descriptor, wake: -1, timeout: 0) {
+                        // Falls through to the read, which will not wait.
+                    } else if let file = current?.file, file.isStream, !file.available.isEmpty {
+                        // Buffered bytes: read them.
+                    } else {
+                        stoppedBySignal = true
+                        atEnd = true
+                        break
+                    }
+                    let n = try read(into: input.base + input.count, capacity: wanted - input.count)
+                    if n == 0 {
+                        stoppedBySignal = true
+                        atEnd = true
+                        break
+                    }
+                    input.count += n
+                    drainedAfterStop += n
+                    continue
+                }
+                let reopens = anonlog_stream_reopen_count()
+                if reopens != reopensSeen {
+                    reopensSeen = reopens
+                    slot.reopenAfter = true
+                    cutEarly = true
+                    break
+                }
+            }
+            if let file = current?.file, file.isStream, file.available.isEmpty, follows || lineSince != nil {
+                // Nothing buffered: wait for input, a signal, or the flush deadline.
+                var timeout: Int32 = -1
+                if let lineSince {
+                    let deadline = lineSince &+ UInt64(max(0, options.flushInterval) * 1e9)
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    timeout = now >= deadline ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+                }
+                switch StreamWait.wait(input: file.descriptor, wake: follows ? anonlog_stream_wake_fd() : -1, timeout: timeout) {
+                case .timeout:
+                    slot.flushAfter = true
+                    cutEarly = true
+                case .woken:
+                    anonlog_stream_drain_wake()
+                    continue
+                case .readable:
+                    break
+                }
+                if cutEarly { break }
+            }
             let n = try read(into: input.base + input.count, capacity: wanted - input.count)
             if n == 0 { atEnd = true; break }
+            if lineSince == nil && current?.file.isStream == true
+                && memchr(input.base + input.count, Int32(UInt8(ascii: "\n")), n) != nil {
+                lineSince = DispatchTime.now().uptimeNanoseconds
+            }
             input.count += n
         }
+        if stoppedBySignal && input.count > lookbehind && input.base.load(fromByteOffset: input.count - 1, as: UInt8.self) != UInt8(ascii: "\n") {
+            // A line cut off by the stop is written, and ended, so that a later run appending
+            // to the same file starts on a line of its own.
+            withUnsafeBytes(of: UInt8(ascii: "\n")) { input.append($0) }
+        }
         let dataEnd = input.count
+        if cutEarly {
+            // After the last complete line; a partial one waits in the carry. The body may be
+            // empty (a reopen with no complete line read): the chunk still carries the request.
+            let cut = anonlog_line_start(input.base.assumingMemoryBound(to: UInt8.self), lookbehind, dataEnd)
+            finish(slot, lookbehind: lookbehind, cut: cut, dataEnd: dataEnd)
+            return true
+        }
         guard dataEnd > lookbehind else { return false }
         let limit = min(lookbehind + options.chunkSize, dataEnd)
         let cut = atEnd && dataEnd <= limit
             ? dataEnd
             : input.withBytes { ChunkCutter.cut($0, from: lookbehind, limit: limit) }
+        finish(slot, lookbehind: lookbehind, cut: cut, dataEnd: dataEnd)
+        return true
+    }
+
+    /// Sets the slot's window for a body ending at `cut`; what follows goes to the carry.
+    private func finish(_ slot: ChunkSlot, lookbehind: Int, cut: Int, dataEnd: Int) {
+        let input = slot.input
         slot.windowStart = streamOffset - lookbehind
         slot.body = lookbehind..<cut
-        slot.windowCount = min(cut + lookaround, dataEnd)
+        slot.windowCount = min(cut + Pipeline.lookaround, dataEnd)
         carry.append(input.base + cut, dataEnd - cut)
         // The next lookbehind: the last `lookaround` bytes up to the cut.
-        let keep = min(lookaround, cut)
+        let keep = min(Pipeline.lookaround, cut)
         history.count = 0
         history.append(input.base + cut - keep, keep)
         streamOffset += cut - lookbehind
         progress.store(rawBytesRead, ordering: .relaxed)
-        return true
     }
 
     /// `fill` for a mapped input: the window is the file's own bytes around the body, so there
@@ -143,6 +244,10 @@ final class ChunkReader {
         let file = mapped.bytes
         let bodyStart = decodedBytes
         guard bodyStart < file.count else { return false }
+        if options.followsSignals && anonlog_stream_stop_level() > 0 {
+            stoppedBySignal = true
+            return false
+        }
         let limit = min(bodyStart + options.chunkSize, file.count)
         let cut = limit == file.count ? limit : ChunkCutter.cut(file, from: bodyStart, limit: limit)
         let windowStart = max(0, bodyStart - Pipeline.lookaround)

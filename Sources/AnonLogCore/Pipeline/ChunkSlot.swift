@@ -28,6 +28,12 @@ final class ChunkSlot: @unchecked Sendable {
     var result = RewriteResult(outputFrom: 0, coveredUntil: 0, counts: TypeCounts())
     /// CRC-32 of `output` (gzip only).
     var crc: UInt32 = 0
+    /// The chunk was cut because its input went quiet: once it is written, the encoder flushes
+    /// (xz finishes its block) so that a reader of the output sees every line.
+    var flushAfter = false
+    /// A reopen was requested (SIGHUP/SIGUSR1 with `--append -o`): once the chunk is written,
+    /// the output is finished and reopened.
+    var reopenAfter = false
     /// What a scan found in the chunk (scan mode only).
     let findings: FindingList
 

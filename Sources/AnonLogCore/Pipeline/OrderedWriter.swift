@@ -20,6 +20,9 @@ struct OrderedWriter {
 
     /// The number of chunks the reader produced, once it has finished.
     var totalChunks: Int?
+    /// Finishes the output stream, reopens the output and starts a new stream (a chunk with
+    /// `reopenAfter`); nil when the output cannot be reopened (the request is then ignored).
+    var reopenOutput: (() throws -> Void)?
     /// Counts so far.
     private(set) var stats = PipelineStats()
 
@@ -52,9 +55,12 @@ struct OrderedWriter {
                 slot.dictionary.count = 0
                 slot.dictionary.append(UnsafeRawBufferPointer(start: outputTail.base, count: outputTail.count))
                 remember(output)
+                // The next chunk starts a new gzip member after a reopen: no dictionary.
+                if slot.reopenAfter && reopenOutput != nil { outputTail.count = 0 }
             } else {
                 try encoder.write(output)
                 nextWritten += 1
+                try afterWrite(slot)
             }
             release(slot)
         }
@@ -67,7 +73,17 @@ struct OrderedWriter {
             nextWritten += 1
             let bytes = UnsafeRawBufferPointer(start: slot.compressed.base, count: slot.compressed.count)
             try encoder?.writeCompressed(CompressedPiece(bytes: bytes, crc: slot.crc, length: slot.output.count))
+            try afterWrite(slot)
             release(slot)
+        }
+    }
+
+    /// What a written chunk asks for: a reopen of the output, or a flush of the encoder.
+    private func afterWrite(_ slot: ChunkSlot) throws {
+        if slot.reopenAfter, let reopenOutput {
+            try reopenOutput()
+        } else if slot.flushAfter || slot.reopenAfter {
+            try encoder?.flush()
         }
     }
 

@@ -40,6 +40,7 @@
 // any thread closes every queue; the other threads see nil from their next pop and exit, and
 // `run` throws the first error.
 
+import CMapGuard
 import Foundation
 
 /// The streaming, multi-threaded filter: inputs -> decode -> rewrite -> encode -> output.
@@ -62,18 +63,28 @@ public struct Pipeline: Sendable {
     }
 
     /// Runs the sources (concatenated; empty means stdin) to `outputDescriptor`.
-    /// The output format is `options.outputFormat`, else the first input's.
-    public func run(sources: [InputSource], outputDescriptor: Int32, outputName: String) throws -> PipelineStats {
+    /// The output format is `options.outputFormat`, else the first input's. `reopen`, when
+    /// given, closes the output and returns a new descriptor for it; a reopen request
+    /// (SIGHUP/SIGUSR1 with `followsSignals`) then finishes the stream, reopens and goes on.
+    public func run(sources: [InputSource], outputDescriptor: Int32, outputName: String,
+                    reopen: (() throws -> Int32)? = nil) throws -> PipelineStats {
         let started = DispatchTime.now()
         let reader = try ChunkReader(sources: sources, options: options)
         let format = options.outputFormat ?? reader.firstFormat
         let output = OutputFile(fd: outputDescriptor, name: outputName)
         let encoder = try EncoderFactory.make(format, level: options.level ?? format.defaultLevel,
                                               threads: options.threads, output: output)
-        var stats = try drive(reader: reader, encoder: encoder, keepRaw: false) { _ in }
+        let reopenOutput: (() throws -> Void)? = reopen.map { reopen in
+            {
+                try encoder.finish()
+                output.replace(descriptor: try reopen())
+                try encoder.restart()
+            }
+        }
+        var stats = try drive(reader: reader, encoder: encoder, keepRaw: false, reopenOutput: reopenOutput) { _ in }
         try encoder.finish()
         stats.bytesOut = output.bytesWritten
-        Self.record(reader, since: started, in: &stats)
+        Self.record(reader, since: started, followsSignals: options.followsSignals, in: &stats)
         return stats
     }
 
@@ -88,15 +99,19 @@ public struct Pipeline: Sendable {
         let started = DispatchTime.now()
         let reader = try ChunkReader(sources: sources, options: options)
         var findings: [Finding] = []
-        var stats = try drive(reader: reader, encoder: nil, keepRaw: keepRaw) { findings.append(contentsOf: $0) }
-        Self.record(reader, since: started, in: &stats)
+        var stats = try drive(reader: reader, encoder: nil, keepRaw: keepRaw, reopenOutput: nil) { findings.append(contentsOf: $0) }
+        Self.record(reader, since: started, followsSignals: options.followsSignals, in: &stats)
         return (findings, stats)
     }
 
     /// Byte counts and wall time of a finished run.
-    private static func record(_ reader: ChunkReader, since started: DispatchTime, in stats: inout PipelineStats) {
+    private static func record(_ reader: ChunkReader, since started: DispatchTime, followsSignals: Bool, in stats: inout PipelineStats) {
         stats.rawBytesIn = reader.rawBytesRead
         stats.decodedBytes = reader.decodedBytes
+        if followsSignals && anonlog_stream_stop_level() > 0 {
+            stats.stoppedBySignal = anonlog_stream_stop_signal()
+            stats.inputCutShort = reader.totalSize.map { reader.rawBytesRead < $0 } ?? false
+        }
         stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     }
 
@@ -130,15 +145,20 @@ public struct Pipeline: Sendable {
 
     /// Runs the input through reader, workers and writer; an input known to fit in one chunk
     /// runs on this thread alone.
-    private func drive(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool,
+    private func drive(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool, reopenOutput: (() throws -> Void)?,
                        report: ([Finding]) -> Void) throws -> PipelineStats {
+        var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
+        writer.reopenOutput = reopenOutput
         // A compressed file may decode to ten times its size; only a small one is one chunk.
         let inlineLimit = reader.firstFormat == .plain ? options.chunkSize : options.chunkSize / 16
         if let size = reader.totalSize, size <= inlineLimit {
-            return try driveInline(reader: reader, encoder: encoder, keepRaw: keepRaw, size: size, report: report)
+            return try driveInline(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, size: size, report: report)
         }
-        return try driveThreads(reader: reader, encoder: encoder, keepRaw: keepRaw, report: report)
+        return try driveThreads(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, report: report)
     }
+
+    /// Whether a second SIGTERM/SIGINT asked to stop at once.
+    private var abandonRequested: Bool { options.followsSignals && anonlog_stream_stop_level() >= 2 }
 
     /// The rewriter of the matches across chunk cuts: it sees a few per chunk at most, so its
     /// pseudonym cache is the smallest.
@@ -152,17 +172,21 @@ public struct Pipeline: Sendable {
     /// allocating 2N+4 slots of 2 MiB was most of the cost of a small file: a scan or sweep of
     /// thousands of small files spent its time there, not in detection. The steps and their
     /// order are those of `driveThreads`, so the output is the same byte for byte.
-    private func driveInline(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool, size: Int,
-                             report: ([Finding]) -> Void) throws -> PipelineStats {
+    private func driveInline(reader: ChunkReader, encoder: StreamEncoder?, writer: inout OrderedWriter, keepRaw: Bool,
+                             size: Int, report: ([Finding]) -> Void) throws -> PipelineStats {
         let options = self.options
         let slot = ChunkSlot(chunkSize: max(size, 4096), keepRaw: keepRaw)
         var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform,
                                      inputBytes: reader.expectedBytes)
         let compressing = encoder?.compressesInWorkers ?? false
         let deflater = compressing ? ChunkDeflater(level: options.level ?? CompressionFormat.gzip.defaultLevel) : nil
-        var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
         var sequence = 0
         while try reader.fill(slot) {
+            if abandonRequested {
+                var stats = writer.stats
+                stats.abandoned = true
+                return stats
+            }
             slot.sequence = sequence
             sequence += 1
             Pipeline.rewrite(slot, with: &rewriter, scanning: encoder == nil)
@@ -179,7 +203,7 @@ public struct Pipeline: Sendable {
     }
 
     /// Starts the reader and the workers and runs the ordered writer on this thread.
-    private func driveThreads(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool,
+    private func driveThreads(reader: ChunkReader, encoder: StreamEncoder?, writer: inout OrderedWriter, keepRaw: Bool,
                               report: ([Finding]) -> Void) throws -> PipelineStats {
         let threads = options.threads
         let pool = BlockingQueue<ChunkSlot>()
@@ -243,9 +267,13 @@ public struct Pipeline: Sendable {
 
         let started = DispatchTime.now()
         var lastProgress = 0.0
-        var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
         var failure: AnonLogError?
+        var abandoned = false
         loop: while let message = done.pop() {
+            if abandonRequested {
+                abandoned = true
+                break loop
+            }
             do {
                 switch message {
                 case .rewritten(let slot):
@@ -278,6 +306,11 @@ public struct Pipeline: Sendable {
         done.close()
         running.wait()
         if let failure { throw failure }
+        if abandoned {
+            var stats = writer.stats
+            stats.abandoned = true
+            return stats
+        }
         if !writer.isComplete { throw AnonLogError(.internal, "pipeline stopped before the end of the input") }
         return writer.stats
     }

@@ -19,6 +19,11 @@ public struct PipelineOptions: Sendable {
     /// Called every half second after the first two with (raw bytes read, total or nil,
     /// seconds); the CLI shows it on stderr when that is a terminal.
     public var progress: (@Sendable (Int, Int?, Double) -> Void)?
+    /// Seconds after which the complete lines a quiet pipe has sent are processed and written
+    /// (`--flush-interval`); 0 writes each read at once.
+    public var flushInterval: Double = 0.2
+    /// Whether the run obeys `StreamSignals` (the filter installs them): stop, drain, reopen.
+    public var followsSignals = false
 
     /// Creates options; `threads` 0 means one per core.
     public init(threads: Int = 0, chunkSize: Int = 1 << 20, inputFormat: CompressionFormat? = nil,
@@ -55,6 +60,13 @@ public struct PipelineStats: Sendable {
     public var cacheHits = 0
     /// Keyed replacements computed.
     public var cacheMisses = 0
+    /// The signal that stopped the reading (SIGTERM, SIGINT, SIGHUP), 0 when the input ended.
+    public var stoppedBySignal: Int32 = 0
+    /// A second SIGTERM/SIGINT stopped the run before everything read was written; the output
+    /// is complete and valid up to the last chunk (a line boundary) written.
+    public var abandoned = false
+    /// Whether a regular-file input was cut short by the stop (not read to its end).
+    public var inputCutShort = false
 
     /// Creates empty stats.
     public init() {}
