@@ -70,7 +70,7 @@ struct Filter: ParsableCommand {
     var stats = false
 
     @Option(help: ArgumentHelp(
-        "When a pipe goes quiet, write its complete lines after SECONDS (default 0.2; 0: at once).",
+        "When a pipe goes quiet, write its complete lines after SECONDS (0: at once).",
         discussion: "SIGTERM, SIGINT or SIGHUP: stop reading, write everything read, finish the gzip/xz stream, exit 0; a second SIGTERM/SIGINT stops at once (output valid up to the last line written). With --append -o FILE, SIGHUP and SIGUSR1 reopen FILE (for logrotate's postrotate)."))
     var flushInterval: Double = 0.2
 
