@@ -135,6 +135,27 @@ import Testing
         #expect(try Self.lines(output, format: format) == (1...count).map(Self.redacted) + ["203.0.113.0 partial"])
     }
 
+    /// Apache's restart: the piped logger gets SIGTERM, a new one appends to the same file.
+    @Test(arguments: ["plain", "gzip"])
+    func aRestartOfThePipedLoggerLosesNoLine(format: String) throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("access.log")
+        let arguments = ["--profile", "redact", "--ip", "truncate", "--output-format", format, "--append", "-o", output.path]
+        let first = try LiveRun(arguments, directory: directory)
+        for number in 1...10 { first.write(Self.line(number)) }
+        usleep(100_000)
+        first.signal(SIGTERM)
+        #expect(first.wait() == 0, "\(first.stderr)")
+        let second = try LiveRun(arguments, directory: directory)
+        for number in 11...20 { second.write(Self.line(number)) }
+        second.closeInput()
+        #expect(second.wait() == 0, "\(second.stderr)")
+        // Two gzip members (or plain lines) one after the other: every line once, in order.
+        #expect(try Self.lines(output, format: format) == (1...20).map(Self.redacted))
+        #expect(try Self.isValid(output, format: format))
+    }
+
     @Test(arguments: ["plain", "gzip"])
     func aReopenAfterTheFileWasMovedLosesAndRepeatsNothing(format: String) throws {
         let directory = try Anonlog.tempDirectory()
