@@ -148,6 +148,7 @@ struct Filter: ParsableCommand {
         let sources = files.map(InputSource.init(argument:))
         let result: PipelineStats
         if let output {
+            try OutputTarget.refuseIfInput(output, inputs: realFiles)
             result = try OutputTarget.withFile(output, append: append) { fd, reopen in
                 try stream.run(sources: sources, outputDescriptor: fd, outputName: output, reopen: reopen)
             }

@@ -1,4 +1,7 @@
 import AnonLogCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Opens `-o FILE` (`OutputDestination`: no planted symlink is followed) and removes what a
 /// failed run wrote there, when FILE is a regular file this run replaced (never when
@@ -9,6 +12,22 @@ import AnonLogCore
 /// if FILE cannot be opened it says so on stderr and keeps writing to the old one, so no line
 /// is lost to a failed reopen.
 enum OutputTarget {
+    /// Refuses `-o FILE` when FILE is one of the inputs (the same path, or the same file by
+    /// device and inode through another name or link): opening it for writing would truncate
+    /// the input before a byte was read, and appending to it would read its own output.
+    static func refuseIfInput(_ path: String, inputs: [String]) throws {
+        var outputInfo = stat()
+        guard stat(path, &outputInfo) == 0 else { return }   // a new file cannot be an input
+        for input in inputs {
+            var inputInfo = stat()
+            guard stat(input, &inputInfo) == 0 else { continue }   // reported when opened
+            if inputInfo.st_dev == outputInfo.st_dev && inputInfo.st_ino == outputInfo.st_ino
+                && (inputInfo.st_mode & S_IFMT) == S_IFREG {
+                throw AnonLogError(.usage, "\(path): is also an input (\(input)); refusing to write over it")
+            }
+        }
+    }
+
     static func withFile<R>(_ path: String, append: Bool, _ body: (Int32, (() throws -> Int32)?) throws -> R) throws -> R {
         var destination = try OutputDestination(path: path, append: append)
         let reopen: (() throws -> Int32)? = append ? {

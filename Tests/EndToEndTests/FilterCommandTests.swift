@@ -80,6 +80,42 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["access.log.1.gz"])
     }
 
+    /// Regression (issue 16): `-o same.log same.log` truncated the input to nothing, exit 0.
+    @Test func outputThatIsAnInputIsRefused() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("same.log").path, link = directory.appendingPathComponent("link.log").path
+        try "x 192.0.2.1 y\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(link.withCString { l in path.withCString { symlink($0, l) } } == 0)
+        for arguments in [["-o", path, path], ["--append", "-o", path, path], ["-o", link, path], ["-o", path, "-", link]] {
+            let result = try Anonlog.run(["--profile", "redact"] + arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains("is also an input"), "\(result.stderr)")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "x 192.0.2.1 y\n")
+        }
+    }
+
+    /// Regression (issue 16): lines a writer appends while `--in-place` rewrites the file are
+    /// never lost: the rewrite notices the growth and leaves the file as it was (exit 2), or
+    /// they arrive after the rename, in the new file.
+    @Test func linesAppendedDuringAnInPlaceRewriteAreNeverLost() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("live.log").path
+        let line = String(repeating: "192.0.2.7 - - [30/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1\n", count: 1)
+        try String(repeating: line, count: 200_000).write(toFile: path, atomically: true, encoding: .utf8)
+        let appender = Process()
+        appender.executableURL = URL(fileURLWithPath: "/bin/sh")
+        appender.arguments = ["-c", "for i in $(seq 1 400); do echo \"appended-$i\" >> '\(path)'; done"]
+        try appender.run()
+        let result = try Anonlog.run(["--profile", "redact", "-j", "1", "--in-place", path])
+        appender.waitUntilExit()
+        #expect(result.status == 0 || (result.status == 2 && result.stderr.contains("changed while it was rewritten")), "\(result.stderr)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let appended = text.split(separator: "\n").filter { $0.hasPrefix("appended-") }.map(String.init)
+        #expect(appended == (1...400).map { "appended-\($0)" })
+    }
+
     @Test(arguments: ["gzip", "xz"])
     func inPlaceOnATruncatedFileLeavesItUntouched(tool: String) throws {
         let directory = try Anonlog.tempDirectory()
