@@ -129,13 +129,22 @@ struct Filter: ParsableCommand {
             return
         }
         if inPlace {
+            // Every file is tried: one that fails (corrupt, changed meanwhile, refused) is
+            // named and left as it was, and the others are still rewritten.
             var total = PipelineStats()
+            var failed = false
             for file in files {
-                // Lines without a date take the epoch of this file's mtime.
-                let result = try AtomicRewrite.rewrite(file, pipeline: pipeline, dateFromMtime: true)
-                total.merge(result)
+                do {
+                    // Lines without a date take the epoch of this file's mtime.
+                    let result = try AtomicRewrite.rewrite(file, pipeline: pipeline, dateFromMtime: true)
+                    total.merge(result)
+                } catch let error as AnonLogError {
+                    writeToStderr("anonlog: \(error.message)\n")
+                    failed = true
+                }
             }
             if stats { StatsReport.print(total) }
+            if failed { throw ExitCode(2) }
             return
         }
         // A stream: signals stop it cleanly (and reopen an appended -o FILE), and a quiet

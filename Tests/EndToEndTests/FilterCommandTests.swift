@@ -80,6 +80,24 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["access.log.1.gz"])
     }
 
+    /// Regression (issue 16): `--in-place a b c d` with `b` corrupt stopped at `b` and left
+    /// `c` and `d` raw.
+    @Test func inPlaceGoesOnPastAFailedFile() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let paths = ["a", "b", "c", "d"].map { directory.appendingPathComponent("\($0).log.gz").path }
+        for path in paths { _ = try Anonlog.shell("printf 'x 192.0.2.1 y\\n' | gzip -c > '\(path)'") }
+        _ = try Anonlog.shell("printf 'x 192.0.2.1 y\\n' | gzip -c | head -c 20 > '\(paths[1])'")
+        let corrupt = try Data(contentsOf: URL(fileURLWithPath: paths[1]))
+        let result = try Anonlog.run(["--profile", "redact", "--in-place"] + paths)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(paths[1]) && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        for path in [paths[0], paths[2], paths[3]] {
+            #expect(try Anonlog.shell("gzip -dc '\(path)'").stdout == Array("x 0.0.0.0 y\n".utf8), "\(path)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: paths[1])) == corrupt)
+    }
+
     /// Regression (issue 16): `-o same.log same.log` truncated the input to nothing, exit 0.
     @Test func outputThatIsAnInputIsRefused() throws {
         let directory = try Anonlog.tempDirectory()
