@@ -181,6 +181,15 @@ import Testing
         ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\"]\nredact_after = \"2d\"\npseudonymize_after = \"5d\"\n", "stages must come in order"),
         ("state_file = \"/x\"\n[[rule]]\npaths = [\"/z\"]\nredact_after = \"2d\"\n", ":1: missing 'audit_log'"),
         ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\",\n  \"/w\"\nredact_after = \"2d\"\n", "unterminated array"),
+        // Regression (issue 16): a duration that overflowed trapped (exit 132 and a memory dump).
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\"]\ndelete_after = \"9223372036854775807h\"\n", ":5: '9223372036854775807h' is not a duration"),
+        // Regression (issue 16): relative paths resolved against the working directory.
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"logs/*.log\"]\ndelete_after = \"2d\"\n", ":4: 'logs/*.log' is a relative path"),
+        ("state_file = \"x.json\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/z\"]\ndelete_after = \"2d\"\n", ":1: 'state_file' must be an absolute path"),
+        // Regression (issue 16): system trees are planned for deletion only when the rule says so.
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/etc/*\"]\ndelete_after = \"2d\"\n", "'/etc/*' reaches system files"),
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/**\"]\ndelete_after = \"2d\"\n", "'/**' reaches system files"),
+        ("state_file = \"/x\"\naudit_log = \"/y\"\n[[rule]]\npaths = [\"/lib64/x\"]\ndelete_after = \"2d\"\n", "'/lib64/x' reaches system files"),
     ])
     func policyErrorsNameTheLine(policy: String, message: String) throws {
         let root = try Anonlog.tempDirectory()
@@ -192,6 +201,23 @@ import Testing
         #expect(result.stderr.hasPrefix("anonlog: \(path)"))
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// Regression (issue 16): a policy saved with CRLF line ends was "line 1: unterminated
+    /// string"; and `allow_system_paths = true` lets a rule say it means a system tree.
+    @Test func crlfPoliciesParseAndSystemPathsCanBeAllowed() throws {
+        let tree = try Tree(files: 4)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let text = try String(contentsOfFile: tree.policy, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: tree.policy))
+        let plan = try tree.sweep(["--dry-run"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(String(decoding: plan.stdout, as: UTF8.self).contains("access.log.1.gz: raw -> redacted"))
+        let policy = tree.root.appendingPathComponent("system.toml").path
+        try Data("state_file = \"\(tree.state)\"\naudit_log = \"\(tree.audit)\"\n[[rule]]\npaths = [\"/etc/anonlog-test-none-*\"]\nallow_system_paths = true\ndelete_after = \"2d\"\n".utf8)
+            .write(to: URL(fileURLWithPath: policy))
+        let allowed = try Anonlog.run(["sweep", "--policy", policy, "--dry-run"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 
     @Test func killedSweepsLeaveEveryFileOldOrComplete() throws {

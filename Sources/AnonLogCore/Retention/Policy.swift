@@ -42,4 +42,6 @@ public struct Rule: Sendable {
     public var after: [Stage: Int]
     /// Per-stage action overrides (`[rule.pseudonymize]`, `[rule.redact]`: ip/email/user/pnr).
     public var overrides: [Stage: [DetectionType: Action]]
+    /// The rule may reach system trees (`/etc`, `/usr`, …, `/*`): `allow_system_paths = true`.
+    public var allowSystemPaths = false
 }

@@ -16,6 +16,7 @@ public enum PolicyParser {
             case "":
                 guard ["key_file", "state_file", "audit_log"].contains(key) else { throw fail(line, "unknown key '\(key)' (key_file, state_file, audit_log, [[rule]])") }
                 guard case .string(let string) = value else { throw fail(line, "'\(key)' wants a string") }
+                guard string.hasPrefix("/") else { throw fail(line, "'\(key)' must be an absolute path (a cron job's working directory is anyone's guess)") }
                 top[key] = string
             case "rule":
                 guard !rules.isEmpty else { throw fail(line, "key outside a [[rule]]") }
@@ -34,7 +35,8 @@ public enum PolicyParser {
             }
         }
 
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on it too, or a CRLF file is one long line.
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let lineNumber = index + 1
             let line = stripComment(String(rawLine)).trimmingSpaces()
             if let pending = pendingKey {
@@ -75,6 +77,9 @@ public enum PolicyParser {
         guard !rules.isEmpty else { throw fail(1, "no [[rule]]") }
         for rule in rules {
             guard !rule.paths.isEmpty else { throw AnonLogError(.usage, "\(path): rule '\(rule.name)' has no 'paths'") }
+            if !rule.allowSystemPaths, let glob = rule.paths.first(where: isSystemPath) {
+                throw AnonLogError(.usage, "\(path): rule '\(rule.name)': '\(glob)' reaches system files; say allow_system_paths = true in the rule if that is meant")
+            }
             guard !rule.after.isEmpty else { throw AnonLogError(.usage, "\(path): rule '\(rule.name)' has no *_after stage") }
             let ordered = Stage.allCases.compactMap { rule.after[$0] }
             guard ordered == ordered.sorted() else {
@@ -88,35 +93,67 @@ public enum PolicyParser {
                                    fail: (Int, String) -> AnonLogError) throws {
         switch (key, value) {
         case ("name", .string(let name)): rule.name = name
-        case ("paths", .array(let list)): rule.paths = list
-        case ("paths", .string(let one)): rule.paths = [one]
+        case ("paths", .array(let list)):
+            try requireAbsolute(list, line: line, fail: fail)
+            rule.paths = list
+        case ("paths", .string(let one)):
+            try requireAbsolute([one], line: line, fail: fail)
+            rule.paths = [one]
         case ("exclude", .array(let list)): rule.exclude = list
+        case ("allow_system_paths", .boolean(let allowed)): rule.allowSystemPaths = allowed
         case ("age_from", .string(let source)):
             guard source == "mtime" || source == "name" else { throw fail(line, "age_from is \"mtime\" or \"name\"") }
             rule.ageFromName = source == "name"
         case ("pseudonymize_after", .string(let text)), ("redact_after", .string(let text)), ("delete_after", .string(let text)):
-            guard let seconds = parseDuration(text) else { throw fail(line, "'\(text)' is not a duration (e.g. 12h, 7d, 26w)") }
+            guard let seconds = parseDuration(text) else {
+                throw fail(line, "'\(text)' is not a duration of at most 1000 years (e.g. 12h, 7d, 26w)")
+            }
             let stage: Stage = key == "pseudonymize_after" ? .pseudonymized : (key == "redact_after" ? .redacted : .deleted)
             rule.after[stage] = seconds
         default:
-            throw fail(line, "unknown or mistyped rule key '\(key)' (name, paths, exclude, age_from, pseudonymize_after, redact_after, delete_after)")
+            throw fail(line, "unknown or mistyped rule key '\(key)' (name, paths, exclude, age_from, pseudonymize_after, redact_after, delete_after, allow_system_paths)")
         }
     }
 
-    /// `36h`, `7d`, `26w` (also `0d`).
+    /// Globs must be absolute: relative ones would resolve against the working directory.
+    private static func requireAbsolute(_ globs: [String], line: Int, fail: (Int, String) -> AnonLogError) throws {
+        if let relative = globs.first(where: { !$0.hasPrefix("/") }) {
+            throw fail(line, "'\(relative)' is a relative path; paths are absolute")
+        }
+    }
+
+    /// The trees of the system itself, which a retention rule has no business rewriting or
+    /// deleting unless it says so: `/etc`, `/usr`, `/bin`, `/sbin`, `/lib*`, `/boot`,
+    /// `/proc`, `/sys`, `/dev`, and `/` followed by a wildcard (`/*`, `/**`).
+    static func isSystemPath(_ glob: String) -> Bool {
+        let components = glob.split(separator: "/", omittingEmptySubsequences: true)
+        guard let first = components.first else { return true }   // "/" itself
+        if first.contains(where: { "*?[".contains($0) }) { return true }
+        let system: Set<Substring> = ["etc", "usr", "bin", "sbin", "boot", "proc", "sys", "dev"]
+        return system.contains(first) || first.hasPrefix("lib")
+    }
+
+    /// The longest duration a policy may give: 1000 years, far below what overflows.
+    static let maxDuration = 1000 * 366 * 86400
+
+    /// `36h`, `7d`, `26w` (also `0d`); nil for anything else or more than 1000 years.
     public static func parseDuration(_ text: String) -> Int? {
         guard let unit = text.last, let number = Int(text.dropLast()), number >= 0 else { return nil }
+        let scale: Int
         switch unit {
-        case "h": return number * 3600
-        case "d": return number * 86400
-        case "w": return number * 7 * 86400
+        case "h": scale = 3600
+        case "d": scale = 86400
+        case "w": scale = 7 * 86400
         default: return nil
         }
+        let (seconds, overflow) = number.multipliedReportingOverflow(by: scale)
+        return overflow || seconds > maxDuration ? nil : seconds
     }
 
     enum TOMLValue {
         case string(String)
         case array([String])
+        case boolean(Bool)
     }
 
     private static func parseValue(_ text: String, line: Int, fail: (Int, String) -> AnonLogError) throws -> TOMLValue {
@@ -135,7 +172,8 @@ public enum PolicyParser {
             }
             return .array(items)
         }
-        throw fail(line, "values are \"strings\" or [\"arrays\", \"of strings\"]")
+        if text == "true" || text == "false" { return .boolean(text == "true") }
+        throw fail(line, "values are \"strings\", [\"arrays\", \"of strings\"], true or false")
     }
 
     /// Drops a `#` comment that is not inside a string.
