@@ -74,6 +74,9 @@ struct Filter: ParsableCommand {
         discussion: "SIGTERM, SIGINT or SIGHUP: stop reading, write everything read, finish the gzip/xz stream, exit 0; a second SIGTERM/SIGINT stops at once (output valid up to the last line written). With --append -o FILE, SIGHUP and SIGUSR1 reopen FILE (for logrotate's postrotate)."))
     var flushInterval: Double = 0.2
 
+    @Option(help: "Most memory (MiB) one xz decoder may use; a file that needs more is refused (default 256).")
+    var xzMemlimit: Int = 256
+
     @Option(help: ArgumentHelp("Chunk size in bytes (tuning and tests).", visibility: .hidden))
     var chunkSize: Int = 1 << 20
 
@@ -87,6 +90,7 @@ struct Filter: ParsableCommand {
         if jobs < 0 { throw ValidationError("-j must be 0 (all cores) or more") }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
         if let level, !(0...9).contains(level) { throw ValidationError("--level must be 0-9") }
+        if !(1...(1 << 20)).contains(xzMemlimit) { throw ValidationError("--xz-memlimit is 1 to 1048576 MiB") }
         if !(flushInterval >= 0 && flushInterval <= 3600) { throw ValidationError("--flush-interval must be 0-3600 seconds") }
     }
 
@@ -104,6 +108,7 @@ struct Filter: ParsableCommand {
         var options = PipelineOptions(threads: jobs, chunkSize: chunkSize, inputFormat: inputFormat,
                                       outputFormat: outputFormat, level: level, plan: plan, detection: detection,
                                       transform: transform)
+        options.xzMemoryLimit = xzMemlimit << 20
         // A progress line only on a terminal, and only for long jobs (the pipeline waits 2 s).
         let progressLine = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && !inPlace)
         defer { progressLine.finish() }

@@ -98,6 +98,41 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: paths[1])) == corrupt)
     }
 
+    /// Regression (issue 16): an xz header announcing a 4 GiB dictionary (a 72-byte file) made
+    /// each worker allocate gigabytes; it is refused under the default 256 MiB limit, and
+    /// `--in-place` leaves it untouched.
+    @Test func xzNeedingMoreThanTheMemoryLimitIsRefused() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("huge.xz").path
+        _ = try Anonlog.shell("printf 'x 192.0.2.1 y\\n' | xz --lzma2=dict=4KiB -c > '\(path)'")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // The block header follows the 12-byte stream header: size, flags, filter 0x21 (LZMA2),
+        // one property byte (the dictionary size; 40 means 4 GiB), padding, CRC-32.
+        let headerSize = (Int(bytes[12]) + 1) * 4
+        #expect(bytes[14] == 0x21 && bytes[15] == 1)
+        bytes[16] = 40
+        let crc = Self.crc32(bytes[12..<(12 + headerSize - 4)])
+        for k in 0..<4 { bytes[12 + headerSize - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let result = try Anonlog.run(["--profile", "redact", "--in-place", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("needs more memory than the limit of 256 MiB"), "\(result.stderr)")
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
+        let allowed = try Anonlog.run(["--profile", "redact", "--xz-memlimit", "8192", path])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+
+    /// CRC-32 (IEEE), bit by bit: enough for one block header.
+    static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
     /// Regression (issue 16): `-o same.log same.log` truncated the input to nothing, exit 0.
     @Test func outputThatIsAnInputIsRefused() throws {
         let directory = try Anonlog.tempDirectory()

@@ -19,7 +19,8 @@ final class PlainDecoder: Decoder {
 /// Opens inputs with the right decoder.
 enum DecoderFactory {
     /// Detects (or takes) the format of `input` and returns its decoder.
-    static func make(_ input: InputFile, format forced: CompressionFormat?, threads: Int) throws
+    static func make(_ input: InputFile, format forced: CompressionFormat?, threads: Int,
+                     xzMemoryLimit: Int = XzDecoder.defaultMemoryLimit) throws
         -> (Decoder, CompressionFormat)
     {
         try input.fill(atLeast: 6)
@@ -27,7 +28,7 @@ enum DecoderFactory {
         switch format {
         case .plain: return (PlainDecoder(input), .plain)
         case .gzip: return (try GzipDecoder(input), .gzip)
-        case .xz: return (try XzDecoder(input, threads: threads), .xz)
+        case .xz: return (try XzDecoder(input, threads: threads, memoryLimit: xzMemoryLimit), .xz)
         }
     }
 }

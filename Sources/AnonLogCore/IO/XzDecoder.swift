@@ -6,15 +6,21 @@ final class XzDecoder: Decoder {
     private let stream: UnsafeMutablePointer<lzma_stream>
     private var finished = false
 
-    init(_ input: InputFile, threads: Int) throws {
+    /// 256 MiB: far above what `xz -9` needs (65 MiB), far below what a 4 GiB dictionary in a
+    /// hostile 300-byte header would make each worker allocate.
+    static let defaultMemoryLimit = 256 << 20
+    private let memoryLimit: Int
+
+    init(_ input: InputFile, threads: Int, memoryLimit: Int = XzDecoder.defaultMemoryLimit) throws {
         self.input = input
+        self.memoryLimit = memoryLimit
         stream = .allocate(capacity: 1)
         stream.initialize(to: lzma_stream())
         var options = lzma_mt()
         options.threads = UInt32(max(1, threads))
         options.flags = 0x08  // LZMA_CONCATENATED: a function-like macro, not imported
-        options.memlimit_threading = 256 << 20
-        options.memlimit_stop = UInt64.max
+        options.memlimit_threading = UInt64(min(memoryLimit, 256 << 20))
+        options.memlimit_stop = UInt64(memoryLimit)
         let status = lzma_stream_decoder_mt(stream, &options)
         guard status == LZMA_OK else {
             stream.deallocate()
@@ -50,7 +56,9 @@ final class XzDecoder: Decoder {
                 break
             case LZMA_DATA_ERROR, LZMA_FORMAT_ERROR, LZMA_OPTIONS_ERROR:
                 throw AnonLogError(.io, "\(input.name): corrupt xz data")
-            case LZMA_MEM_ERROR, LZMA_MEMLIMIT_ERROR:
+            case LZMA_MEMLIMIT_ERROR:
+                throw AnonLogError(.io, "\(input.name): decoding this xz needs more memory than the limit of \(memoryLimit >> 20) MiB (its dictionary is that large); refused, untouched (--xz-memlimit MiB raises the limit)")
+            case LZMA_MEM_ERROR:
                 throw AnonLogError(.io, "\(input.name): not enough memory to decode xz")
             default:
                 throw AnonLogError(.io, "\(input.name): xz decoding failed (liblzma status \(status.rawValue))")

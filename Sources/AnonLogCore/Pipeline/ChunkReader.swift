@@ -81,7 +81,8 @@ final class ChunkReader {
         case .named(let path): file = InputFile(try PathResolver.openForReading(path))
         case .opened(let opened): file = InputFile(opened)
         }
-        let (decoder, format) = try DecoderFactory.make(file, format: options.inputFormat, threads: options.threads)
+        let (decoder, format) = try DecoderFactory.make(file, format: options.inputFormat, threads: options.threads,
+                                                        xzMemoryLimit: options.xzMemoryLimit)
         return (file, decoder, format)
     }
 

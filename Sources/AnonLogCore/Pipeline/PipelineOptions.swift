@@ -22,6 +22,9 @@ public struct PipelineOptions: Sendable {
     /// Seconds after which the complete lines a quiet pipe has sent are processed and written
     /// (`--flush-interval`); 0 writes each read at once.
     public var flushInterval: Double = 0.2
+    /// The most memory one xz decoder may take (`--xz-memlimit`); a file that needs more is
+    /// refused with one line.
+    public var xzMemoryLimit = 256 << 20
     /// Whether the run obeys `StreamSignals` (the filter installs them): stop, drain, reopen.
     public var followsSignals = false
 
