@@ -8,6 +8,9 @@ public struct AnonLogError: Error, CustomStringConvertible, Equatable, Sendable 
         case usage
         /// Unreadable, truncated or corrupt input, or an output that cannot be written (exit 2).
         case io
+        /// A container anonlog recognises but cannot read (bzip2, lz4, …), left untouched (exit 2;
+        /// walks report it as a skipped file).
+        case unreadableFormat
         /// The reader of our output went away; a clean, quiet stop (exit 0).
         case brokenPipe
         /// A bug or an impossible state (exit 3).
@@ -28,7 +31,7 @@ public struct AnonLogError: Error, CustomStringConvertible, Equatable, Sendable 
     /// The process exit code SPEC.md assigns to this error.
     public var exitCode: Int32 {
         switch kind {
-        case .usage, .io: return 2
+        case .usage, .io, .unreadableFormat: return 2
         case .brokenPipe: return 0
         case .internal: return 3
         }

@@ -121,8 +121,16 @@ struct Filter: ParsableCommand {
             let outcomes = TreeRewrite.rewrite(files, options: options, threads: jobs > 0 ? jobs : Pipeline.coreCount)
             var total = PipelineStats()
             var failed = false
+            var skippedText = false
             for outcome in outcomes {
-                if let reason = outcome.skippedReason { writeToStderr("anonlog: \(outcome.path): \(reason); skipped\n") }
+                // Nothing is skipped without a word; a log left raw (unreadable format) sets exit 1.
+                if let reason = outcome.skippedReason {
+                    writeToStderr("anonlog: \(outcome.path): \(reason); skipped\n")
+                    if outcome.skippedText { skippedText = true }
+                }
+                if outcome.skippedBinary {
+                    writeToStderr("anonlog: \(outcome.path): binary (more than 1% control bytes); skipped\n")
+                }
                 if let error = outcome.error {
                     writeToStderr("anonlog: \(error)\n")
                     failed = true
@@ -131,6 +139,7 @@ struct Filter: ParsableCommand {
             }
             if stats { StatsReport.print(total) }
             if failed { throw ExitCode(2) }
+            if skippedText { throw ExitCode(1) }
             return
         }
         if inPlace {

@@ -16,15 +16,30 @@ struct ScanReport {
     func print(format: Format) -> (findings: Int, errors: Int) {
         var out = OutputBuffer()
         var counts = [DetectionType: Int]()
-        var filesWithFindings = 0, bytes = 0, skippedBinary = 0, skippedLarge = 0, scanned = 0
+        var filesWithFindings = 0, bytes = 0, skippedBinary = 0, skippedLarge = 0, skippedUnreadable = 0, scanned = 0
         var errors = walkErrors
+        // Nothing is skipped without a word: each skipped file gets a line on stderr.
+        for path in skipped { writeToStderr("anonlog: \(path.path): skipped (\(path.reason))\n") }
         for report in reports {
             if let error = report.error {
                 errors.append(error)
                 continue
             }
-            if report.skippedBinary { skippedBinary += 1; continue }
-            if report.skippedTooLarge { skippedLarge += 1; continue }
+            if let reason = report.skippedUnreadable {
+                writeToStderr("anonlog: \(reason); skipped\n")
+                skippedUnreadable += 1
+                continue
+            }
+            if report.skippedBinary {
+                writeToStderr("anonlog: \(report.path): skipped (binary: more than 1% control bytes)\n")
+                skippedBinary += 1
+                continue
+            }
+            if report.skippedTooLarge {
+                writeToStderr("anonlog: \(report.path): skipped (larger than --max-filesize)\n")
+                skippedLarge += 1
+                continue
+            }
             scanned += 1
             bytes += report.bytes
             if !report.findings.isEmpty { filesWithFindings += 1 }
@@ -57,13 +72,17 @@ struct ScanReport {
             let typeCounts = DetectionType.allCases.map { "\"\($0)\":\(counts[$0, default: 0])" }.joined(separator: ",")
             out.line("{\"summary\":{\"findings\":\(total),\"counts\":{\(typeCounts)},\"files\":\(scanned),"
                 + "\"files_with_findings\":\(filesWithFindings),\"bytes\":\(bytes),\"errors\":\(errors.count),"
-                + "\"skipped_binary\":\(skippedBinary),\"skipped_too_large\":\(skippedLarge),\"skipped_other\":\(skipped.count)}}")
+                + "\"skipped_binary\":\(skippedBinary),\"skipped_too_large\":\(skippedLarge),\"skipped_unreadable\":\(skippedUnreadable),"
+                + "\"skipped_other\":\(skipped.count)}}")
         case .text, .count:
             var summary = "summary: \(total) finding\(total == 1 ? "" : "s")"
             if total > 0 { summary += " (\(Self.describe(counts)))" }
             summary += " in \(filesWithFindings) of \(scanned) file\(scanned == 1 ? "" : "s"), \(bytes) bytes scanned"
             if skippedBinary > 0 { summary += "; \(skippedBinary) binary file\(skippedBinary == 1 ? "" : "s") skipped" }
             if skippedLarge > 0 { summary += "; \(skippedLarge) over --max-filesize skipped" }
+            if skippedUnreadable > 0 {
+                summary += "; \(skippedUnreadable) file\(skippedUnreadable == 1 ? "" : "s") in a format anonlog cannot read (bzip2, lz4, zstd, zip, 7z, .Z) skipped"
+            }
             if !skipped.isEmpty {
                 summary += "; \(skipped.count) symlink\(skipped.count == 1 ? "" : "s") or special file\(skipped.count == 1 ? "" : "s") not followed"
             }

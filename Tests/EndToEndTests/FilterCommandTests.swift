@@ -98,6 +98,53 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: paths[1])) == corrupt)
     }
 
+    /// Regression (issue 16): a log with a zeroed block (an unclean shutdown) counted as
+    /// binary and kept its raw data; bzip2/lz4/zstd logs were "rewritten" as plain text into
+    /// garbage with exit 0. Now the log is rewritten, the others are refused or skipped with
+    /// a line each, and a skip that may leave text raw makes the exit status 1.
+    @Test func nothingIsSkippedWithoutAWord() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tree = directory.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let zeroed = tree.appendingPathComponent("crashed.log").path
+        var log = Data("x 192.0.2.1 y\n".utf8)
+        log.append(Data(repeating: 0, count: 4096))
+        log.append(Data("z 192.0.2.2 w\n".utf8))
+        try log.write(to: URL(fileURLWithPath: zeroed))
+        let bzipped = tree.appendingPathComponent("old.log.bz2").path
+        _ = try Anonlog.shell("printf 'x 192.0.2.1 y\\n' > '\(bzipped).src' && (bzip2 -c '\(bzipped).src' 2>/dev/null || printf 'BZh91AY&SY' ) > '\(bzipped)' && rm '\(bzipped).src'")
+        let bzippedBytes = try Data(contentsOf: URL(fileURLWithPath: bzipped))
+        let binary = tree.appendingPathComponent("logo.png").path
+        // Bytes of a fixed pseudo-random sequence (compressed image data looks like this).
+        var state: UInt32 = 2_463_534_242
+        try Data((0..<8192).map { _ -> UInt8 in
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            return UInt8(truncatingIfNeeded: state)
+        }).write(to: URL(fileURLWithPath: binary))
+
+        // The filter and --in-place refuse a bzip2 file and leave it as it was.
+        let filtered = try Anonlog.run(["--profile", "redact", bzipped])
+        #expect(filtered.status == 2)
+        #expect(filtered.stderr == "anonlog: \(bzipped): is bzip2 data, which anonlog cannot read; left untouched\n")
+        #expect(try Anonlog.run(["--profile", "redact", "--in-place", bzipped]).status == 2)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bzipped)) == bzippedBytes)
+
+        // scan finds the addresses in the zeroed log and names every skipped file.
+        let scanned = try Anonlog.run(["scan", "-r", tree.path])
+        #expect(scanned.status == 1)
+        #expect(String(decoding: scanned.stdout, as: UTF8.self).contains("crashed.log:1:3: ipv4"))
+        #expect(scanned.stderr.contains("old.log.bz2: is bzip2 data") && scanned.stderr.contains("logo.png: skipped (binary"), "\(scanned.stderr)")
+
+        // --in-place -r rewrites the zeroed log, names both skips, and exits 1 for the bzip2 one.
+        let rewritten = try Anonlog.run(["--profile", "redact", "--in-place", "-r", tree.path])
+        #expect(rewritten.status == 1, "\(rewritten.stderr)")
+        #expect(rewritten.stderr.contains("old.log.bz2: is bzip2 data") && rewritten.stderr.contains("logo.png: binary"), "\(rewritten.stderr)")
+        let after = try Data(contentsOf: URL(fileURLWithPath: zeroed))
+        #expect(after == Data("x 0.0.0.0 y\n".utf8) + Data(repeating: 0, count: 4096) + Data("z 0.0.0.0 w\n".utf8))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bzipped)) == bzippedBytes)
+    }
+
     /// Regression (issue 16): an xz header announcing a 4 GiB dictionary (a 72-byte file) made
     /// each worker allocate gigabytes; it is refused under the default 256 MiB limit, and
     /// `--in-place` leaves it untouched.

@@ -11,6 +11,20 @@ public enum CompressionFormat: String, CaseIterable, Sendable {
         return .plain
     }
 
+    /// The name of a container anonlog recognises but cannot read (bzip2, lz4, zstd, zip, 7z,
+    /// compress's `.Z`), from its magic bytes; nil for anything else. Read as plain text, such a
+    /// file would be "rewritten" into garbage while the personal data inside stayed as it was.
+    public static func unreadable(_ prefix: UnsafeRawBufferPointer) -> String? {
+        func starts(_ magic: [UInt8]) -> Bool { prefix.count >= magic.count && zip(prefix, magic).allSatisfy { $0 == $1 } }
+        if starts([0x42, 0x5a, 0x68]) && prefix.count >= 4 && (0x31...0x39).contains(prefix[3]) { return "bzip2" }
+        if starts([0x04, 0x22, 0x4d, 0x18]) || starts([0x02, 0x21, 0x4c, 0x18]) { return "lz4" }
+        if starts([0x28, 0xb5, 0x2f, 0xfd]) { return "zstd" }
+        if starts([0x50, 0x4b, 0x03, 0x04]) || starts([0x50, 0x4b, 0x05, 0x06]) { return "zip" }
+        if starts([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]) { return "7z" }
+        if starts([0x1f, 0x9d]) { return "compress (.Z)" }
+        return nil
+    }
+
     /// The default compression level for this format (gzip 6, xz 6, plain ignored).
     public var defaultLevel: Int { 6 }
 }

@@ -24,6 +24,9 @@ enum DecoderFactory {
         -> (Decoder, CompressionFormat)
     {
         try input.fill(atLeast: 6)
+        if forced == nil, let name = CompressionFormat.unreadable(input.available) {
+            throw AnonLogError(.unreadableFormat, "\(input.name): is \(name) data, which anonlog cannot read; left untouched")
+        }
         let format = forced ?? CompressionFormat.detect(input.available)
         switch format {
         case .plain: return (PlainDecoder(input), .plain)

@@ -13,8 +13,12 @@ public enum TreeRewrite {
         public var error: String?
         /// Skipped as binary.
         public var skippedBinary = false
-        /// Left out by the walk (a symlink, a FIFO), with the reason.
+        /// Left out (by the walk: a symlink, a FIFO; or a format anonlog cannot read), with
+        /// the reason.
         public var skippedReason: String?
+        /// The skipped file is a log anonlog cannot read (bzip2, lz4, …): its text stays raw,
+        /// so the run's exit status says so. (A symlink or FIFO is not a file of the tree.)
+        public var skippedText = false
     }
 
     /// Rewrites the files under `paths` (directories walked through held descriptors, symlinks
@@ -39,6 +43,9 @@ public enum TreeRewrite {
                     outcome.stats = try AtomicRewrite.rewrite(file, name: planned.name, in: directory,
                                                               pipeline: Pipeline(options: fileOptions), dateFromMtime: true)
                 }
+            } catch let error as AnonLogError where error.kind == .unreadableFormat {
+                outcome.skippedReason = String(error.message.dropFirst(planned.path.count + 2))
+                outcome.skippedText = true
             } catch let error as AnonLogError {
                 outcome.error = error.message
             } catch {

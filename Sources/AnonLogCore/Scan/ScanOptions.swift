@@ -37,4 +37,6 @@ public struct FileReport: Sendable {
     public var skippedBinary = false
     /// True when the file was skipped for `--max-filesize`.
     public var skippedTooLarge = false
+    /// Why the file was skipped when it is a container anonlog cannot read (bzip2, lz4, …).
+    public var skippedUnreadable: String?
 }

@@ -51,6 +51,8 @@ public struct TreeScanner: Sendable {
             let (findings, stats) = try Pipeline(options: pipelineOptions).scan(sources: [.opened(file)], keepRaw: options.showValues)
             report.findings = findings
             report.bytes = stats.decodedBytes
+        } catch let error as AnonLogError where error.kind == .unreadableFormat {
+            report.skippedUnreadable = error.message
         } catch let error as AnonLogError {
             report.error = error.message
         } catch {
