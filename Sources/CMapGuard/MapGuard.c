@@ -63,6 +63,37 @@ static void install(void) {
     sigaction(SIGBUS, &action, 0);
 }
 
+/// A fault in our own code (a Swift trap is SIGILL or SIGTRAP): one line, the registered temp
+/// files removed, exit 3. Replaces the Swift runtime's backtracer, whose register and memory
+/// dump can hold log bytes, which are personal data.
+static void on_fault(int signal) {
+    static const char prefix[] = "anonlog: internal fault (signal ";
+    char text[96];
+    size_t n = sizeof prefix - 1;
+    memcpy(text, prefix, n);
+    if (signal >= 10) text[n++] = (char)('0' + signal / 10);
+    text[n++] = (char)('0' + signal % 10);
+    static const char suffix[] = "); stopped, nothing more written; please report it\n";
+    memcpy(text + n, suffix, sizeof suffix - 1);
+    n += sizeof suffix - 1;
+    ssize_t ignored = write(STDERR_FILENO, text, n);
+    (void)ignored;
+    for (int i = 0; i < SLOTS; i++) {
+        if (atomic_load(&temps[i].state) == READY) unlinkat(temps[i].directory, temps[i].text, 0);
+    }
+    _exit(3);
+}
+
+void anonlog_crash_guard_install(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_fault;
+    sigemptyset(&action.sa_mask);
+    int signals[] = { SIGILL, SIGTRAP, SIGSEGV, SIGFPE, SIGABRT };
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) sigaction(signals[i], &action, 0);
+    pthread_once(&installed, install);
+}
+
 /// Claims a free slot of `table` for the caller to fill and publish; -1 when none is free.
 static int claim(Slot *table) {
     for (int i = 0; i < SLOTS; i++) {

@@ -32,6 +32,7 @@ struct AnonLogCommand: ParsableCommand {
 
     /// Parses, runs, and maps every error to SPEC.md's exit codes (usage errors are 2, not 64).
     static func main() {
+        CrashGuard.install()
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()

@@ -205,6 +205,20 @@ import Testing
         #expect(lines == (0..<lines.count).map(Self.redacted))
     }
 
+    /// Regression (issue 16): a trap printed the Swift backtracer's register and memory dump
+    /// (which can hold log bytes) and exited 132. A fault is now one line and exit 3.
+    @Test(arguments: [SIGILL, SIGSEGV, SIGTRAP])
+    func aFaultIsOneLineWithoutAMemoryDump(signal: Int32) throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try LiveRun(["--profile", "redact", "-o", directory.appendingPathComponent("out").path], directory: directory)
+        run.write("anna 192.0.2.1 850709-9805\n")
+        usleep(300_000)
+        run.signal(signal)
+        #expect(run.wait() == 3)
+        #expect(run.stderr == "anonlog: internal fault (signal \(signal)); stopped, nothing more written; please report it\n")
+    }
+
     /// README's piped-logger recipe with logrotate: a FIFO the web server writes, anonlog
     /// appending to access.log, `logrotate -f` moving it and signalling; no line is lost or
     /// repeated across the rotation.

@@ -26,4 +26,9 @@ int anonlog_map_guard_add_temp(int directory, const char *name);
 /// Forgets a temp file registered with `anonlog_map_guard_add_temp`.
 void anonlog_map_guard_remove_temp(int handle);
 
+/// Replaces the Swift runtime's crash handlers (SIGILL, SIGTRAP, SIGSEGV, SIGFPE, SIGABRT): a
+/// fault prints one line, removes the registered temp files and exits with status 3; no
+/// register or memory dump (it could hold log bytes). Also installs the SIGBUS guard.
+void anonlog_crash_guard_install(void);
+
 #endif
