@@ -34,6 +34,9 @@ struct AnonLogCommand: ParsableCommand {
     static func main() {
         CrashGuard.install()
         signal(SIGPIPE, SIG_IGN)
+        // A file size limit (ulimit -f) must fail the write with EFBIG, which is reported,
+        // not kill the process in the middle of a rewrite.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

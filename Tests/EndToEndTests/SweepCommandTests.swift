@@ -203,6 +203,29 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    /// Regression (issue 16): on a full disk the audit log got one truncated record, lost the
+    /// rest, and the sweep deleted files and exited 0. Now the record comes before the action,
+    /// a record that cannot be written is cut off whole, and nothing further is done.
+    @Test func anAuditLogThatCannotBeWrittenStopsTheSweepBeforeItDeletes() throws {
+        let tree = try Tree(files: 4)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        // A file size limit of 64 KiB (ulimit -f 64) and an audit log 40 bytes short of it.
+        try FileManager.default.createDirectory(atPath: tree.root.appendingPathComponent("var").path, withIntermediateDirectories: true)
+        let old = String(repeating: "{\"time\":\"2026-01-01T00:00:00Z\",\"note\":\"an earlier record\"}\n", count: 1)
+        var prefill = String(repeating: old, count: (65536 - 40) / old.utf8.count)
+        prefill += String(repeating: " ", count: 65536 - 40 - prefill.utf8.count - 1) + "\n"
+        try Data(prefill.utf8).write(to: URL(fileURLWithPath: tree.audit))
+        let run = try Anonlog.shell("ulimit -f 64; '\(Anonlog.binary.path)' sweep --policy '\(tree.policy)' --now 2026-11-26 2>'\(tree.root.path)/err'; echo $?")
+        let status = String(decoding: run.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = try String(contentsOfFile: tree.root.path + "/err", encoding: .utf8)
+        #expect(status != "0", "\(stderr)")
+        #expect(stderr.contains("cannot write the audit log"), "\(stderr)")
+        // Nothing was deleted or rewritten, and the log holds no half record.
+        #expect(FileManager.default.fileExists(atPath: tree.logs.appendingPathComponent("access.log.0.gz").path))
+        #expect(try tree.contents("access.log.1.gz").contains("192.0.2.1 "))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: tree.audit)) == Data(prefill.utf8))
+    }
+
     /// Regression (issue 16): a policy saved with CRLF line ends was "line 1: unterminated
     /// string"; and `allow_system_paths = true` lets a rule say it means a system tree.
     @Test func crlfPoliciesParseAndSystemPathsCanBeAllowed() throws {

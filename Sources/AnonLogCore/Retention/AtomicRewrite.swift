@@ -15,9 +15,10 @@ import Glibc
 /// directory is fsynced. On any error the temp file is removed and the original is untouched.
 public enum AtomicRewrite {
     /// What a caller may wrap around the final rename: it sees the finished temp file's
-    /// identity and must call `rename` once (a sweep records the new inode's stage first and
-    /// drops the old inode's record under the same lock; see `SweepState.move`).
-    public typealias RenameHook = (_ written: FileIdentity, _ rename: () throws -> Void) throws -> Void
+    /// identity and the run's numbers, and must call `rename` once (a sweep writes its audit
+    /// record and the new inode's stage first, and drops the old inode's record under the same
+    /// lock; see `SweepState.move`). Throwing instead leaves the original as it was.
+    public typealias RenameHook = (_ written: FileIdentity, _ stats: PipelineStats, _ rename: () throws -> Void) throws -> Void
 
     /// Rewrites the file the operator named at `path` (its directories resolved by
     /// `PathResolver`; a symlink is refused). See `rewrite(_:in:expected:pipeline:aroundRename:)`.
@@ -99,7 +100,7 @@ public enum AtomicRewrite {
         if let aroundRename {
             var written = stat()
             guard fstat(fd, &written) == 0 else { throw AnonLogError.posix(shown, errno: errno) }
-            try aroundRename(FileIdentity(written), rename)
+            try aroundRename(FileIdentity(written), stats, rename)
         } else {
             try rename()
         }

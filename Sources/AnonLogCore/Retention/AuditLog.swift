@@ -20,18 +20,33 @@ final class AuditLog: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Appends one record; throws when it cannot be written whole (a full disk).
+    /// The first failure: once a record could not be written, every later append fails too,
+    /// so the sweep takes no further action it could not record.
+    private var failure: AnonLogError?
+
+    /// Appends one record with one `write`; throws when it cannot be written whole (a full
+    /// disk, a file size limit), after cutting off the part that was written, so the log
+    /// never holds half a record.
     func append(_ fields: [(String, String)]) throws {
         let body = fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
         let line = Array(("{" + body + "}\n").utf8)
         lock.lock()
         defer { lock.unlock() }
+        if let failure { throw failure }
+        let end = lseek(fd, 0, SEEK_END)
         let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         let code = errno
         guard written == line.count else {
-            throw AnonLogError(.io, "\(path): cannot write the audit log: \(written < 0 ? String(cString: strerror(code)) : "short write")")
+            if written > 0 && end >= 0 { _ = ftruncate(fd, end) }
+            let error = AnonLogError(.io, "\(path): cannot write the audit log (\(written < 0 ? String(cString: strerror(code)) : "short write")); stopped before any further action")
+            failure = error
+            throw error
         }
-        guard fsync(fd) == 0 else { throw AnonLogError.posix("\(path): cannot write the audit log", errno: errno) }
+        guard fsync(fd) == 0 else {
+            let error = AnonLogError.posix("\(path): cannot write the audit log", errno: errno)
+            failure = error
+            throw error
+        }
     }
 }
 

@@ -174,11 +174,14 @@ public struct Sweeper: Sendable {
                 guard info.st_nlink == 1 else {
                     throw AnonLogError(.io, "\(action.path): has \(info.st_nlink) hard links; deleting one name would leave the data under the others")
                 }
+                // The record first: a sweep that cannot write its audit log deletes nothing.
+                fields.append(("bytes_in", "\(info.st_size)"))
+                try audit.append(fields + [("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
                 try state.move(from: identity, to: nil) {
                     try directory.remove(file.name, expected: identity, mtime: file.mtime)
                 }
                 directory.sync()
-                fields.append(("bytes_in", "\(info.st_size)"))
+                return nil
             } else {
                 let rule = policy.rules[action.ruleIndex]
                 let pipeline = try stagePipeline(action.to, rule: rule, key: key, mtime: file.mtime)
@@ -187,15 +190,16 @@ public struct Sweeper: Sendable {
                     throw AnonLogError(.io, "\(action.path): changed since it was planned; left for the next sweep")
                 }
                 let entry = SweepState.Entry(stage: action.to.name, path: action.path, mtime: file.mtime)
-                let stats = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline) { written, rename in
+                _ = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline) { written, stats, rename in
+                    // The record before the rename that makes it true; if it cannot be written,
+                    // the original stays.
+                    let counts = DetectionType.allCases.map { "\"\($0)\":\(stats.counts[$0])" }.joined(separator: ",")
+                    fields += [("counts", "{" + counts + "}"), ("bytes_in", "\(stats.rawBytesIn)"), ("bytes_out", "\(stats.bytesOut)")]
+                    try audit.append(fields + [("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
                     try state.move(from: identity, to: (written, entry), around: rename)
                 }
-                let counts = DetectionType.allCases.map { "\"\($0)\":\(stats.counts[$0])" }.joined(separator: ",")
-                fields += [("counts", "{" + counts + "}"), ("bytes_in", "\(stats.rawBytesIn)"), ("bytes_out", "\(stats.bytesOut)")]
+                return nil
             }
-            fields.append(("seconds", String(format: "%.3f", Date().timeIntervalSince(started))))
-            try audit.append(fields)
-            return nil
         } catch let error as AnonLogError {
             try? audit.append(fields + [("error", JSONText.quote(error.message))])
             return error.message

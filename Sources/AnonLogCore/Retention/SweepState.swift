@@ -54,6 +54,10 @@ final class SweepState: @unchecked Sendable {
         if let new {
             entries[new.identity.description] = new.entry
             try save()
+        } else {
+            // Nothing to add (a deletion): still prove the state can be written before the
+            // file goes, so a sweep that cannot keep its state deletes nothing.
+            try save()
         }
         do {
             try free()
