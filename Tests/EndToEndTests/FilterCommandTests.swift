@@ -145,6 +145,37 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: bzipped)) == bzippedBytes)
     }
 
+    /// Regression (issue 16): a killed `--in-place` left `.NAME.anonlog-XXXXXX` behind, raw
+    /// data that every later `--in-place -r` failed on (exit 2) and backups kept. Now a stray
+    /// is never an input; one no process holds locked is removed, one a running rewrite holds
+    /// is left alone.
+    @Test func strayTempFilesOfAKilledRunAreRemovedAndNeverInputs() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("x.log").path
+        let stray = directory.appendingPathComponent(".x.log.anonlog-AbC123").path
+        let busy = directory.appendingPathComponent(".y.log.anonlog-XyZ789").path
+        try "x 192.0.2.1 y\n".write(toFile: log, atomically: true, encoding: .utf8)
+        try "raw 192.0.2.9 half-written\n".write(toFile: stray, atomically: true, encoding: .utf8)
+        try "raw 192.0.2.8 being written\n".write(toFile: busy, atomically: true, encoding: .utf8)
+        // A running rewrite holds its temp file locked.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [busy, "sleep", "5"]
+        try holder.run()
+        defer { holder.terminate() }
+        usleep(200_000)
+        let scanned = try Anonlog.run(["scan", "-r", directory.path])
+        #expect(scanned.stderr.contains(".x.log.anonlog-AbC123: skipped (an unfinished rewrite's temp file)"), "\(scanned.stderr)")
+        #expect(!String(decoding: scanned.stdout, as: UTF8.self).contains(".anonlog-AbC123:"))
+        let result = try Anonlog.run(["--profile", "redact", "--in-place", "-r", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("a killed run's temp file, removed") && result.stderr.contains("a running rewrite's temp file, left alone"))
+        #expect(!FileManager.default.fileExists(atPath: stray))
+        #expect(FileManager.default.fileExists(atPath: busy))
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "x 0.0.0.0 y\n")
+    }
+
     /// Regression (issue 16): an xz header announcing a 4 GiB dictionary (a 72-byte file) made
     /// each worker allocate gigabytes; it is refused under the default 256 MiB limit, and
     /// `--in-place` leaves it untouched.

@@ -154,7 +154,12 @@ public final class HeldDirectory: @unchecked Sendable {
             let tempBytes = [UInt8(ascii: ".")] + stem + Array(".anonlog-".utf8) + suffix
             let temp = tempBytes.withUnsafeBytes { EntryName(bytes: $0) }
             let file = temp.withCString { openat(fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
-            if file >= 0 { return (file, temp) }
+            if file >= 0 {
+                // Locked while it is written: a later run that finds it unlocked knows the
+                // writer is gone (killed) and may remove it (`removeStaleTemp`).
+                _ = flock(file, LOCK_EX | LOCK_NB)
+                return (file, temp)
+            }
             if errno != EEXIST { throw AnonLogError.posix("\(path): cannot create a temp file", errno: errno) }
         }
         throw AnonLogError(.io, "\(path): cannot create a temp file (every name tried exists)")
@@ -182,6 +187,19 @@ public final class HeldDirectory: @unchecked Sendable {
     func remove(_ name: EntryName, expected: FileIdentity, mtime: Int? = nil) throws {
         try requireUnchanged(name, expected: expected, mtime: mtime)
         guard name.withCString({ unlinkat(fd, $0, 0) }) == 0 else { throw AnonLogError.posix(path(of: name), errno: errno) }
+    }
+
+    /// Removes the rewrite temp file `name` left by a killed run: only a regular file, still
+    /// the one planned, and only when no one holds its lock (a running rewrite does). Returns
+    /// whether it was removed.
+    func removeStaleTemp(_ name: EntryName, expected: FileIdentity) -> Bool {
+        let file = name.withCString { openat(fd, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        guard file >= 0 else { return false }
+        defer { close(file) }
+        var info = stat()
+        guard fstat(file, &info) == 0, info.isRegular, FileIdentity(info) == expected else { return false }
+        guard flock(file, LOCK_EX | LOCK_NB) == 0 else { return false }   // its writer is alive
+        return (try? remove(name, expected: expected)) != nil
     }
 
     /// Deletes `name` without checks (a temp file this process created).

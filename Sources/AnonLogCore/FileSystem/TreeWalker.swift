@@ -19,6 +19,8 @@ enum TreeWalker {
         var skipped: [SkippedPath] = []
         /// One line per path that could not be read.
         var errors: [String] = []
+        /// Temp files of an unfinished rewrite (`.NAME.anonlog-XXXXXX`): never inputs.
+        var temps: [PlannedFile] = []
     }
 
     /// How to walk.
@@ -171,6 +173,9 @@ enum TreeWalker {
             } catch let error as AnonLogError {
                 result.errors.append(error.message)
             }
+        } else if info.isRegular && entry.isRewriteTemp {
+            result.temps.append(PlannedFile(directory: entryNode, name: entry, identity: FileIdentity(info), path: path,
+                                            size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))
         } else if info.isRegular {
             result.files.append(PlannedFile(directory: entryNode, name: entry, identity: FileIdentity(info), path: path,
                                             size: Int(info.st_size), mtime: Int(info.st_mtim.tv_sec)))

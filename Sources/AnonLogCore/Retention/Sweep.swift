@@ -136,7 +136,7 @@ public struct Sweeper: Sendable {
             return Outcome(actions: plan.actions.map { ($0, nil) }, problems: plan.problems)
         }
         for stray in plan.strays {
-            try? stray.directory.open().remove(stray.name, expected: stray.identity)
+            _ = (try? stray.directory.open())?.removeStaleTemp(stray.name, expected: stray.identity)
         }
         let audit = try AuditLog(path: policy.auditLog)
         for problem in plan.problems {

@@ -53,7 +53,12 @@ public enum TreeRewrite {
             }
             return outcome
         }
+        // A killed run's temp files (raw data, never inputs) go; a running one's stay.
+        let temps = walk.temps.map { temp -> Outcome in
+            let removed = (try? temp.directory.open())?.removeStaleTemp(temp.name, expected: temp.identity) ?? false
+            return Outcome(path: temp.path, skippedReason: removed ? "a killed run's temp file, removed" : "a running rewrite's temp file, left alone")
+        }
         return walk.errors.map { Outcome(path: "", error: $0) }
-            + walk.skipped.map { Outcome(path: $0.path, skippedReason: $0.reason) } + outcomes
+            + walk.skipped.map { Outcome(path: $0.path, skippedReason: $0.reason) } + temps + outcomes
     }
 }

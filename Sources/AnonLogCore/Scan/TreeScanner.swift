@@ -20,8 +20,10 @@ public struct TreeScanner: Sendable {
         walkOptions.excludes = options.excludes
         let walk = TreeWalker.walk(paths, options: walkOptions)
         let files = walk.files
+        // A killed rewrite's temp file holds raw data: named, never scanned as a log.
+        let skipped = walk.skipped + walk.temps.map { SkippedPath(path: $0.path, reason: "an unfinished rewrite's temp file") }
         if files.count == 1 {
-            return ([scanFile(files[0], threads: options.threads)], walk.errors, walk.skipped)
+            return ([scanFile(files[0], threads: options.threads)], walk.errors, skipped)
         }
         let progressCounter = ProgressCounter()
         let reports = WorkList<FileReport>.run(count: files.count, threads: options.threads) { [self] index in
@@ -30,7 +32,7 @@ public struct TreeScanner: Sendable {
             progress?(done, bytes)
             return report
         }
-        return (reports, walk.errors, walk.skipped)
+        return (reports, walk.errors, skipped)
     }
 
     /// Scans one file (after the size and binary checks) with a pipeline of `threads` workers.
