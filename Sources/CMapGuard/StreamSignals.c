@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 static atomic_int stop_level;
+static atomic_int stop_count;
 static atomic_int stop_signal;
 static atomic_uint reopen_count;
 static int reopen_enabled;
@@ -31,18 +32,37 @@ void anonlog_stream_request_stop(int level, int signal) {
     wake();
 }
 
+/// The second stop signal's promise is "at once": if the writer is stuck (a stalled pipe
+/// downstream), this alarm ends the process two seconds later.
+static void on_alarm(int signal) {
+    (void)signal;
+    static const char text[] = "anonlog: stopped by a second signal while the output was blocked; the output may end mid-line\n";
+    ssize_t ignored = write(STDERR_FILENO, text, sizeof text - 1);
+    (void)ignored;
+    _exit(128 + atomic_load(&stop_signal));
+}
+
 static void on_signal(int signal) {
     int saved = errno;
-    if (reopen_enabled && (signal == SIGHUP || signal == SIGUSR1)) {
+    if (signal == SIGUSR1 || (reopen_enabled && signal == SIGHUP)) {
+        // Reopen the output (with --append -o), or at least write what was read.
         atomic_fetch_add(&reopen_count, 1);
         wake();
-    } else if (signal == SIGHUP) {
-        anonlog_stream_request_stop(1, signal);
     } else {
-        // SIGTERM or SIGINT: the first drains, the next stops at once.
-        anonlog_stream_request_stop(atomic_load(&stop_level) == 0 ? 1 : 2, signal);
+        // SIGTERM, SIGINT, SIGHUP: the first drains, the next stops at once.
+        int previous = atomic_fetch_add(&stop_count, 1);
+        anonlog_stream_request_stop(previous == 0 ? 1 : 2, signal);
+        if (previous > 0) alarm(2);
     }
     errno = saved;
+}
+
+/// Installs `action` for `signal` unless the signal was ignored when we started (`nohup`, a
+/// shell's background job): a convention the process must keep.
+static void install_unless_ignored(int signal, const struct sigaction *action) {
+    struct sigaction old;
+    if (sigaction(signal, 0, &old) == 0 && old.sa_handler == SIG_IGN) return;
+    sigaction(signal, action, 0);
 }
 
 int anonlog_stream_signals_install(int reopen) {
@@ -59,10 +79,13 @@ int anonlog_stream_signals_install(int reopen) {
     sigemptyset(&action.sa_mask);
     // Interrupted system calls restart: the reader waits in poll on the wake pipe instead.
     action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, 0);
-    sigaction(SIGINT, &action, 0);
-    sigaction(SIGHUP, &action, 0);
-    if (reopen) sigaction(SIGUSR1, &action, 0);
+    install_unless_ignored(SIGTERM, &action);
+    install_unless_ignored(SIGINT, &action);
+    install_unless_ignored(SIGHUP, &action);
+    install_unless_ignored(SIGUSR1, &action);
+    struct sigaction alarm_action = action;
+    alarm_action.sa_handler = on_alarm;
+    sigaction(SIGALRM, &alarm_action, 0);
     // A parent may start us with these blocked (a blocked mask is inherited across exec):
     // unblock them on this thread before the pipeline's threads start and inherit its mask.
     sigset_t wanted;
@@ -70,7 +93,8 @@ int anonlog_stream_signals_install(int reopen) {
     sigaddset(&wanted, SIGTERM);
     sigaddset(&wanted, SIGINT);
     sigaddset(&wanted, SIGHUP);
-    if (reopen) sigaddset(&wanted, SIGUSR1);
+    sigaddset(&wanted, SIGUSR1);
+    sigaddset(&wanted, SIGALRM);
     pthread_sigmask(SIG_UNBLOCK, &wanted, 0);
     return 0;
 }

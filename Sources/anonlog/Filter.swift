@@ -183,8 +183,19 @@ struct Filter: ParsableCommand {
             writeToStderr("anonlog: stopped at once by a second \(StreamSignals.name(result.stoppedBySignal)); lines read but not yet written were dropped, the output is valid up to the last line written\n")
             throw ExitCode(128 + result.stoppedBySignal)
         }
+        if let error = result.streamError {
+            // The output holds every whole line read before it, finished and valid.
+            writeToStderr("anonlog: \(error.message); the output holds the whole lines read before it\n")
+            throw ExitCode(error.exitCode)
+        }
+        if result.droppedPartialLine > 0 {
+            writeToStderr("anonlog: \(StreamSignals.name(result.stoppedBySignal)): dropped the last \(result.droppedPartialLine) bytes, a line cut off before its end (it could hold part of an address or name)\n")
+        }
         if result.inputCutShort {
-            writeToStderr("anonlog: \(StreamSignals.name(result.stoppedBySignal)): stopped before the end of the input; the output holds every line read until then\n")
+            // A file job that did not reach the end of its input is not a success: a script's
+            // `anonlog f -o f.anon && rm f` must not delete the raw file.
+            writeToStderr("anonlog: \(StreamSignals.name(result.stoppedBySignal)): stopped before the end of the input; the output holds the whole lines read until then\n")
+            throw ExitCode(128 + result.stoppedBySignal)
         }
     }
 }

@@ -30,6 +30,19 @@ enum OutputTarget {
 
     static func withFile<R>(_ path: String, append: Bool, _ body: (Int32, (() throws -> Int32)?) throws -> R) throws -> R {
         var destination = try OutputDestination(path: path, append: append)
+        if append {
+            switch try destination.checkAppendTail() {
+            case .complete:
+                break
+            case .endedLine:
+                writeToStderr("anonlog: \(path): its last line had no newline (a killed run?); ended it before appending\n")
+            case .setAside(let aside):
+                // A new file: the unfinished one stays readable up to its last flushed line.
+                writeToStderr("anonlog: \(path): ends in a compressed stream a killed run never finished; moved to \(aside), writing a new file\n")
+                try? destination.finish()
+                destination = try OutputDestination(path: path, append: true)
+            }
+        }
         let reopen: (() throws -> Int32)? = append ? {
             do {
                 let fresh = try OutputDestination(path: path, append: true)

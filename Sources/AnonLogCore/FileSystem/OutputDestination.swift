@@ -80,6 +80,57 @@ public final class OutputDestination {
     /// True when the output is a regular file.
     public var isRegularFile: Bool { info.isRegular }
 
+    /// What `checkAppendTail` found at the end of a file about to be appended to.
+    public enum AppendTail: Equatable {
+        /// A complete file (or a new one): append.
+        case complete
+        /// A plain file whose last line has no newline: one was written first.
+        case endedLine
+        /// A gzip member or xz stream a killed run never finished; appending to it would
+        /// make the whole file unreadable. It was renamed to `name` and must be reopened.
+        case setAside(String)
+    }
+
+    /// Before appending: a killed run's leftovers at the end of the file are made harmless
+    /// (see `AppendTail`).
+    public func checkAppendTail() throws -> AppendTail {
+        guard info.isRegular else { return .complete }
+        var current = stat()
+        guard fstat(fd, &current) == 0, current.st_size > 0 else { return .complete }
+        let size = Int(current.st_size)
+        // The output descriptor is write-only: read through a second open of the same file.
+        let reader = try directory.openFile(name, expected: identity)
+        defer { reader.closeNow() }
+        var head = [UInt8](repeating: 0, count: min(6, size)), tail = [UInt8](repeating: 0, count: min(4, size))
+        guard pread(reader.fd, &head, head.count, 0) == head.count,
+              pread(reader.fd, &tail, tail.count, off_t(size - tail.count)) == tail.count else {
+            return .complete
+        }
+        let gzip = head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b
+        let xz = head == [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]
+        // anonlog's gzip pieces end with a sync flush (00 00 ff ff); a finished member ends with
+        // its trailer. A finished xz stream ends with the footer magic "YZ".
+        let unfinished = (gzip && tail == [0x00, 0x00, 0xff, 0xff]) || (xz && Array(tail.suffix(2)) != [0x59, 0x5a])
+        if unfinished {
+            var stamp = time(nil)
+            var parts = tm()
+            gmtime_r(&stamp, &parts)
+            let suffix = String(format: ".unfinished-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                                parts.tm_hour, parts.tm_min, parts.tm_sec)
+            let aside = (name.bytes + Array(suffix.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
+            try directory.requireUnchanged(name, expected: identity)
+            let renamed = name.withCString { from in aside.withCString { to in renameat(directory.fd, from, directory.fd, to) } }
+            guard renamed == 0 else { throw AnonLogError.posix("\(path): cannot set the unfinished file aside", errno: errno) }
+            return .setAside(directory.path(of: aside))
+        }
+        if !gzip && !xz && tail.last != UInt8(ascii: "\n") {
+            let newline: [UInt8] = [UInt8(ascii: "\n")]
+            guard write(fd, newline, 1) == 1 else { throw AnonLogError.posix(path, errno: errno) }
+            return .endedLine
+        }
+        return .complete
+    }
+
     /// Closes the output; throws when the last writes fail (NFS reports them here).
     public func finish() throws {
         closed = true

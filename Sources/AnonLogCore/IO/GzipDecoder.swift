@@ -31,6 +31,9 @@ final class GzipDecoder: Decoder {
             if input.available.isEmpty {
                 let more = try input.fill()
                 if !more {
+                    // A stop signal ended the wait for more (not the end of the data): decode
+                    // no further, without calling the stream truncated.
+                    if !input.atEOF { return 0 }
                     if inMember { throw AnonLogError(.io, "\(input.name): truncated gzip data (unexpected end of file)") }
                     finished = true
                     return 0

@@ -1,3 +1,4 @@
+import CMapGuard
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,12 +24,20 @@ final class InputFile {
 
     /// The opened file this input reads from (kept alive while reading); nil for stdin.
     private let opened: OpenedFile?
+    /// A named FIFO: it reads as empty until a writer opens it (`readOnce`).
+    private let isFIFO: Bool
+    /// Whether a writer has been seen on the FIFO (its end is then a real end).
+    private var writerSeen = false
 
     /// Reads stdin, enlarging its pipe buffer when it is a pipe.
     init(standardInputWithBufferSize bufferSize: Int = 1 << 20) {
         fd = STDIN_FILENO
         name = "stdin"
         opened = nil
+        isFIFO = false
+        // `anonlog < file`: a regular file, read as one (its size known, never waited on).
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.isRegular { regularSize = max(0, Int(info.st_size) - max(0, Int(lseek(fd, 0, SEEK_CUR)))) }
         PipeSize.enlarge(fd)
         self.bufferSize = bufferSize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: bufferSize, alignment: 64)
@@ -39,6 +48,7 @@ final class InputFile {
         fd = file.fd
         name = file.path
         opened = file
+        isFIFO = file.info.kind == S_IFIFO
         if file.info.isRegular { regularSize = file.size } else { PipeSize.enlarge(fd) }
         // A small file gets a small buffer: a 1 MiB allocation is an mmap and munmap per file,
         // which showed in scans of thousands of small files.
@@ -74,18 +84,45 @@ final class InputFile {
             start = 0
         }
         guard end < bufferSize, !atEOF else { return end > start }
+        let n = try readOnce(into: buffer + end, capacity: bufferSize - end)
+        if n > 0 {
+            end += n
+            return true
+        }
+        return false
+    }
+
+    /// One `read` of the descriptor. A stream is first waited on with `poll` beside the stop
+    /// signals' wake pipe, so a signal is seen while nothing arrives (a stop: 0 bytes, without
+    /// marking the end, so that the drain can still take what comes). A FIFO that no writer
+    /// has opened yet reads as empty, not ended: it is waited on until one does.
+    private func readOnce(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         while true {
-            let n = Glibc.read(fd, buffer + end, bufferSize - end)
+            if isStream {
+                let wake = anonlog_stream_wake_fd()
+                if wake >= 0 && anonlog_stream_stop_level() > 0 {
+                    // Stopping: take only what is there now.
+                    guard case .readable = StreamWait.wait(input: fd, wake: -1, timeout: 0) else { return 0 }
+                } else if wake >= 0 || (isFIFO && !writerSeen) {
+                    switch StreamWait.wait(input: fd, wake: wake, timeout: -1) {
+                    case .readable: writerSeen = true
+                    case .woken, .timeout: continue
+                    }
+                }
+            }
+            let n = Glibc.read(fd, destination, capacity)
             if n > 0 {
-                end += n
                 bytesRead += n
-                return true
+                writerSeen = true
+                return n
             }
             if n == 0 {
+                if isFIFO && !writerSeen { continue }
                 atEOF = true
-                return false
+                return 0
             }
             if errno == EINTR { continue }
+            if errno == EAGAIN { continue }   // a non-blocking FIFO with a writer but no data yet
             throw AnonLogError.posix(name, errno: errno)
         }
     }
@@ -117,12 +154,6 @@ final class InputFile {
             return n
         }
         if atEOF { return 0 }
-        while true {
-            let n = Glibc.read(fd, destination, capacity)
-            if n > 0 { bytesRead += n; return n }
-            if n == 0 { atEOF = true; return 0 }
-            if errno == EINTR { continue }
-            throw AnonLogError.posix(name, errno: errno)
-        }
+        return try readOnce(into: destination, capacity: capacity)
     }
 }

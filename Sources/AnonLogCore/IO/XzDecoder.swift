@@ -35,7 +35,11 @@ final class XzDecoder: Decoder {
 
     func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         while !finished {
-            if input.available.isEmpty { try input.fill() }
+            if input.available.isEmpty {
+                try input.fill()
+                // A stop signal ended the wait for more: decode no further.
+                if input.available.isEmpty && !input.atEOF { return 0 }
+            }
             let available = input.available
             let action = available.isEmpty && input.atEOF ? LZMA_FINISH : LZMA_RUN
             stream.pointee.next_in = available.baseAddress?.assumingMemoryBound(to: UInt8.self)

@@ -32,6 +32,11 @@ final class ChunkReader {
     let firstFormat: CompressionFormat
     /// Set when a stop signal ended the reading before the input's end.
     private(set) var stoppedBySignal = false
+    /// The error that ended a live stream early (its data up to then is written).
+    private(set) var streamError: AnonLogError?
+    private var reportedDrop = false
+    /// Bytes of an unfinished last line dropped after a stop (see `completeOrDropLastLine`).
+    private(set) var droppedBytes = 0
     /// Bytes read from a pipe after a stop signal (what it held then).
     private var drainedAfterStop = 0
     /// The most read after a stop: more than a pipe holds (`PipeSize` enlarges pipes to 1 MiB).
@@ -125,7 +130,7 @@ final class ChunkReader {
         carry.count = 0
         let wanted = lookbehind + options.chunkSize + lookaround
         input.reserve(extra: wanted - input.count)
-        var atEnd = stoppedBySignal
+        var atEnd = stoppedBySignal || streamError != nil
         var cutEarly = false
         let follows = options.followsSignals
         // When the body's first complete line arrived (nanoseconds), for the flush deadline.
@@ -189,7 +194,17 @@ final class ChunkReader {
                 }
                 if cutEarly { break }
             }
-            let n = try read(into: input.base + input.count, capacity: wanted - input.count)
+            let n: Int
+            do {
+                n = try read(into: input.base + input.count, capacity: wanted - input.count)
+            } catch let error as AnonLogError where follows && current?.file.isStream == true {
+                // A live stream that turns out corrupt or truncated (a gzip producer killed)
+                // ends here: what was read is written, so lines already flushed stay, and the
+                // run reports the error afterwards.
+                streamError = error
+                atEnd = true
+                break
+            }
             if n == 0 { atEnd = true; break }
             if lineSince == nil && current?.file.isStream == true
                 && memchr(input.base + input.count, Int32(UInt8(ascii: "\n")), n) != nil {
@@ -198,9 +213,13 @@ final class ChunkReader {
             input.count += n
         }
         if stoppedBySignal && input.count > lookbehind && input.base.load(fromByteOffset: input.count - 1, as: UInt8.self) != UInt8(ascii: "\n") {
-            // A line cut off by the stop is written, and ended, so that a later run appending
-            // to the same file starts on a line of its own.
-            withUnsafeBytes(of: UInt8(ascii: "\n")) { input.append($0) }
+            try completeOrDropLastLine(input, lookbehind: lookbehind)
+        } else if streamError != nil && !reportedDrop {
+            // The data ends inside a line: keep whole lines only.
+            reportedDrop = true
+            let end = anonlog_line_start(input.base.assumingMemoryBound(to: UInt8.self), lookbehind, input.count)
+            droppedBytes += input.count - end
+            input.count = end
         }
         let dataEnd = input.count
         if cutEarly {
@@ -217,6 +236,29 @@ final class ChunkReader {
             : input.withBytes { ChunkCutter.cut($0, from: lookbehind, limit: limit) }
         finish(slot, lookbehind: lookbehind, cut: cut, dataEnd: dataEnd)
         return true
+    }
+
+    /// After a stop, the data read ends inside a line. Its rest is read when it is there (the
+    /// rest of a file; a pipe's next bytes within 100 ms); a line still unfinished is dropped
+    /// and counted: cut off, an address or name may no longer be recognised, and it would go
+    /// out raw.
+    private func completeOrDropLastLine(_ input: ChunkBuffer, lookbehind: Int) throws {
+        let limit = input.count + (1 << 20)
+        var ended = false
+        while !ended && input.count < limit, let (file, decoder) = current {
+            if file.isStream && file.available.isEmpty {
+                guard case .readable = StreamWait.wait(input: file.descriptor, wake: -1, timeout: 100) else { break }
+            }
+            input.reserve(extra: 64 << 10)
+            let n = try decoder.read(into: input.base + input.count, capacity: min(64 << 10, limit - input.count))
+            if n == 0 { break }
+            ended = memchr(input.base + input.count, Int32(UInt8(ascii: "\n")), n) != nil
+            input.count += n
+        }
+        // Keep whole lines only.
+        let end = anonlog_line_start(input.base.assumingMemoryBound(to: UInt8.self), lookbehind, input.count)
+        droppedBytes += input.count - end
+        input.count = end
     }
 
     /// Sets the slot's window for a body ending at `cut`; what follows goes to the carry.

@@ -108,9 +108,12 @@ public struct Pipeline: Sendable {
     private static func record(_ reader: ChunkReader, since started: DispatchTime, followsSignals: Bool, in stats: inout PipelineStats) {
         stats.rawBytesIn = reader.rawBytesRead
         stats.decodedBytes = reader.decodedBytes
+        stats.streamError = reader.streamError
+        if reader.streamError != nil { stats.droppedPartialLine = reader.droppedBytes }
         if followsSignals && anonlog_stream_stop_level() > 0 {
             stats.stoppedBySignal = anonlog_stream_stop_signal()
             stats.inputCutShort = reader.totalSize.map { reader.rawBytesRead < $0 } ?? false
+            stats.droppedPartialLine = reader.droppedBytes
         }
         stats.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     }

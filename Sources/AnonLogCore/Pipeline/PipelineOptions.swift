@@ -70,6 +70,10 @@ public struct PipelineStats: Sendable {
     public var abandoned = false
     /// Whether a regular-file input was cut short by the stop (not read to its end).
     public var inputCutShort = false
+    /// Bytes of a line the stop cut off before its end, dropped rather than written raw.
+    public var droppedPartialLine = 0
+    /// The error that ended a live stream's input early; everything before it was written.
+    public var streamError: AnonLogError?
 
     /// Creates empty stats.
     public init() {}

@@ -20,7 +20,8 @@ enum StreamWait {
         var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         let count: nfds_t = wake >= 0 ? 2 : 1
         let ready = poll(&fds, count, timeout)
-        if ready < 0 { return .woken }          // EINTR: a signal arrived
+        // EINTR: a signal arrived. Any other failure: let the read report it, not spin here.
+        if ready < 0 { return errno == EINTR ? .woken : .readable }
         if ready == 0 { return .timeout }
         if wake >= 0 && fds[1].revents != 0 { return .woken }
         return .readable

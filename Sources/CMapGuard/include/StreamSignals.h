@@ -1,6 +1,8 @@
 // Signals for a streaming filter (a piped logger): SIGTERM, SIGINT and SIGHUP ask it to stop
-// reading and write everything it read; a second SIGTERM or SIGINT asks it to stop at once;
-// with reopening enabled, SIGHUP and SIGUSR1 ask it to reopen its output instead.
+// reading and write everything it read; a second one asks it to stop at once (and if the
+// output is blocked, an alarm ends the process two seconds later); SIGUSR1 asks it to reopen
+// its output (with reopening enabled, SIGHUP too), or without that to write what it read.
+// A signal ignored when the process started (nohup, a background job) stays ignored.
 //
 // The handler only sets flags and writes a byte to a pipe (both async-signal-safe); the reader
 // polls that pipe beside its input, so a blocked read wakes up, and the threads act on the
