@@ -105,8 +105,15 @@ final class InputFile {
                     guard case .readable = StreamWait.wait(input: fd, wake: -1, timeout: 0) else { return 0 }
                 } else if wake >= 0 || (isFIFO && !writerSeen) {
                     switch StreamWait.wait(input: fd, wake: wake, timeout: -1) {
-                    case .readable: writerSeen = true
-                    case .woken, .timeout: continue
+                    case .readable:
+                        writerSeen = true
+                    case .woken:
+                        // A stop is seen at the loop's top; a reopen request stays counted for
+                        // the reader, so the byte can go (else every wait would end at once).
+                        anonlog_stream_drain_wake()
+                        continue
+                    case .timeout:
+                        continue
                     }
                 }
             }
