@@ -94,6 +94,11 @@ struct Filter: ParsableCommand {
         if !(flushInterval >= 0 && flushInterval <= 3600) { throw ValidationError("--flush-interval must be 0-3600 seconds") }
     }
 
+    /// The note for a file whose content was pseudonymised before.
+    static func alreadyDone(_ registry: PseudonymRegistry?) -> String {
+        "already pseudonymised by anonlog with this key (listed in \(registry?.path ?? "the registry")); left as it is"
+    }
+
     func run() throws {
         var overrides: [DetectionType: Action] = [:]
         if let ip { overrides[.ipv4] = ip; overrides[.ipv6] = ip }
@@ -116,9 +121,12 @@ struct Filter: ParsableCommand {
             options.progress = { bytes, total, seconds in progressLine.update(bytes: bytes, total: total, seconds: seconds) }
         }
         let pipeline = Pipeline(options: options)
+        // Rewriting in place with pseudonyms: never pseudonymise the same content twice.
+        let registry = inPlace && plan.needsKey && profile == .pseudonymize ? try keys.registry() : nil
 
         if inPlace && recursive {
-            let outcomes = TreeRewrite.rewrite(files, options: options, threads: jobs > 0 ? jobs : Pipeline.coreCount)
+            let outcomes = TreeRewrite.rewrite(files, options: options, threads: jobs > 0 ? jobs : Pipeline.coreCount,
+                                               registry: registry)
             var total = PipelineStats()
             var failed = false
             var skippedText = false
@@ -135,7 +143,10 @@ struct Filter: ParsableCommand {
                     writeToStderr("anonlog: \(error)\n")
                     failed = true
                 }
-                if let stats = outcome.stats { total.merge(stats) }
+                if let stats = outcome.stats {
+                    if stats.alreadyPseudonymised { writeToStderr("anonlog: \(outcome.path): \(Self.alreadyDone(registry))\n") }
+                    total.merge(stats)
+                }
             }
             if stats { StatsReport.print(total) }
             if failed { throw ExitCode(2) }
@@ -150,7 +161,8 @@ struct Filter: ParsableCommand {
             for file in files {
                 do {
                     // Lines without a date take the epoch of this file's mtime.
-                    let result = try AtomicRewrite.rewrite(file, pipeline: pipeline, dateFromMtime: true)
+                    let result = try AtomicRewrite.rewrite(file, pipeline: pipeline, dateFromMtime: true, registry: registry)
+                    if result.alreadyPseudonymised { writeToStderr("anonlog: \(file): \(Self.alreadyDone(registry))\n") }
                     total.merge(result)
                 } catch let error as AnonLogError {
                     writeToStderr("anonlog: \(error.message)\n")

@@ -21,6 +21,11 @@ struct KeyOptions: ParsableArguments {
         guard (0...128).contains(ipv6Prefix) else { throw ValidationError("--ipv6-prefix must be 0-128") }
     }
 
+    /// The list of what was pseudonymised with this key (`PseudonymRegistry`), beside it.
+    func registry() throws -> PseudonymRegistry {
+        try PseudonymRegistry(keyPath: KeyFile.resolvePath(explicit: keyFile).path)
+    }
+
     /// The transform configuration; loads (or creates) the key only when `needsKey`.
     func transformConfig(needsKey: Bool, fallbackDate: CalendarDay, today: CalendarDay) throws -> TransformConfig {
         var config = TransformConfig()

@@ -40,13 +40,15 @@ struct SweepCommand: ParsableCommand {
         let sweeper = Sweeper(policy: parsed, now: clock, threads: jobs > 0 ? jobs : Pipeline.coreCount, detection: detection)
         let needsKey = !dryRun && parsed.rules.contains { $0.after[.pseudonymized] != nil }
         var key: [UInt8]?
+        var registry: PseudonymRegistry?
         if needsKey {
             let (path, isDefault) = KeyFile.resolvePath(explicit: parsed.keyFile)
             key = try KeyFile.load(path: path, createIfMissing: isDefault && parsed.keyFile == nil) { writeToStderr($0 + "\n") }.bytes
+            registry = try PseudonymRegistry(keyPath: path)
         }
         let outcome: Sweeper.Outcome
         do {
-            outcome = try sweeper.run(dryRun: dryRun, key: key) { print($0) }
+            outcome = try sweeper.run(dryRun: dryRun, key: key, registry: registry) { print($0) }
         } catch let error as AnonLogError where error.message.hasSuffix("another sweep is running; nothing done") {
             writeToStderr("anonlog: \(error.message)\n")
             throw ExitCode(1)

@@ -203,6 +203,39 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    /// Regression (issue 16): the shipped logrotate hook pseudonymised `access.log.1`,
+    /// logrotate renamed and gzipped it (a new inode), and the sweep pseudonymised the
+    /// addresses again, so `anonlog pseudonym` found nothing. Every pseudonymising rewrite now
+    /// lists its output's digest beside the key, and the sweep leaves listed content alone.
+    @Test func whatTheLogrotateHookPseudonymisedIsNotPseudonymisedAgain() throws {
+        let tree = try Tree(files: 2)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let key = tree.root.appendingPathComponent("key").path
+        let rotated = tree.logs.appendingPathComponent("access.log.9").path
+        try "192.0.2.1 - erik [22/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1\n".write(toFile: rotated, atomically: true, encoding: .utf8)
+        // The hook, after logrotate's first rotation.
+        let hook = try Anonlog.run(["--key-file", key, "--in-place", rotated])
+        #expect(hook.status == 0, "\(hook.stderr)")
+        let once = try String(contentsOfFile: rotated, encoding: .utf8)
+        #expect(!once.contains("192.0.2.1") && !once.contains("erik"))
+        #expect(FileManager.default.fileExists(atPath: key + ".digests"))
+        // logrotate's next rotation: renamed and compressed (a new inode), mtime 22 November.
+        _ = try Anonlog.shell("cd '\(tree.logs.path)' && mv access.log.9 access.log.10 && touch -d '2026-11-22 12:00:00 UTC' access.log.10 && gzip access.log.10")
+        let sweep = try tree.sweep()
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        #expect(try tree.contents("access.log.10.gz") == once)
+        let address = try Anonlog.run(["pseudonym", "--type", "ipv4", "192.0.2.1", "--key-file", key])
+        let pseudonym = String(decoding: address.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!pseudonym.isEmpty && once.contains(pseudonym + " "), "\(pseudonym) in \(once)")
+        let audit = try String(contentsOfFile: tree.audit, encoding: .utf8)
+        #expect(audit.contains("access.log.10.gz") && audit.contains("already pseudonymized"))
+        // And the hook run again on the same content leaves it as it is.
+        _ = try Anonlog.shell("gzip -dc '\(tree.logs.path)/access.log.10.gz' > '\(rotated)'")
+        let again = try Anonlog.run(["--key-file", key, "--in-place", rotated])
+        #expect(again.status == 0 && again.stderr.contains("already pseudonymised by anonlog"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: rotated, encoding: .utf8) == once)
+    }
+
     /// Regression (issue 16): on a full disk the audit log got one truncated record, lost the
     /// rest, and the sweep deleted files and exited 0. Now the record comes before the action,
     /// a record that cannot be written is cut off whole, and nothing further is done.

@@ -1,6 +1,17 @@
+import Crypto
+
 /// The writer's bookkeeping: puts finished chunks back in input order, checks each seam,
 /// feeds the encoder, and counts.
 struct OrderedWriter {
+    /// Hashes of the decoded input and of the output, chunk by chunk in order (the
+    /// `PseudonymRegistry`'s digests); nil when not asked for.
+    var hashes: (input: SHA256, output: SHA256)?
+
+    /// The finished hashes, in hex.
+    func digests() -> (input: String, output: String)? {
+        hashes.map { (PseudonymRegistry.hex($0.input), PseudonymRegistry.hex($0.output)) }
+    }
+
     /// Where rewritten bytes go; nil in scan mode, where findings are reported instead.
     private let encoder: StreamEncoder?
     /// 1-based number of the line the next chunk starts in (scan mode).
@@ -45,6 +56,10 @@ struct OrderedWriter {
             stats.cacheHits += slot.result.cacheHits
             stats.cacheMisses += slot.result.cacheMisses
             let output = UnsafeRawBufferPointer(start: slot.output.base, count: slot.output.count)
+            if hashes != nil {
+                slot.withWindow { hashes!.input.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[slot.body])) }
+                hashes!.output.update(bufferPointer: output)
+            }
             guard let encoder else {
                 report(number(slot))
                 nextWritten += 1

@@ -41,6 +41,7 @@
 // `run` throws the first error.
 
 import CMapGuard
+import Crypto
 import Foundation
 
 /// The streaming, multi-threaded filter: inputs -> decode -> rewrite -> encode -> output.
@@ -152,12 +153,20 @@ public struct Pipeline: Sendable {
                        report: ([Finding]) -> Void) throws -> PipelineStats {
         var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
         writer.reopenOutput = reopenOutput
+        if options.digests { writer.hashes = (SHA256(), SHA256()) }
         // A compressed file may decode to ten times its size; only a small one is one chunk.
         let inlineLimit = reader.firstFormat == .plain ? options.chunkSize : options.chunkSize / 16
+        var stats: PipelineStats
         if let size = reader.totalSize, size <= inlineLimit {
-            return try driveInline(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, size: size, report: report)
+            stats = try driveInline(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, size: size, report: report)
+        } else {
+            stats = try driveThreads(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, report: report)
         }
-        return try driveThreads(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, report: report)
+        if let digests = writer.digests() {
+            stats.inputDigest = digests.input
+            stats.outputDigest = digests.output
+        }
+        return stats
     }
 
     /// Whether a second SIGTERM/SIGINT asked to stop at once.

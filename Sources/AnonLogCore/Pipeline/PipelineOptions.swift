@@ -25,6 +25,8 @@ public struct PipelineOptions: Sendable {
     /// The most memory one xz decoder may take (`--xz-memlimit`); a file that needs more is
     /// refused with one line.
     public var xzMemoryLimit = 256 << 20
+    /// Whether the run hashes its decoded input and its output (`PipelineStats.inputDigest`).
+    public var digests = false
     /// Whether the run obeys `StreamSignals` (the filter installs them): stop, drain, reopen.
     public var followsSignals = false
 
@@ -74,6 +76,14 @@ public struct PipelineStats: Sendable {
     public var droppedPartialLine = 0
     /// The error that ended a live stream's input early; everything before it was written.
     public var streamError: AnonLogError?
+    /// SHA-256 (hex) of the decoded input and of the output before compression, with
+    /// `PipelineOptions.digests`.
+    public var inputDigest: String?
+    /// See `inputDigest`.
+    public var outputDigest: String?
+    /// The input was already pseudonymised (its digest is in the `PseudonymRegistry`): the
+    /// rewrite was dropped and the file left as it was.
+    public var alreadyPseudonymised = false
 
     /// Creates empty stats.
     public init() {}

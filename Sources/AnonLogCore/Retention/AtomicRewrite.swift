@@ -23,10 +23,10 @@ public enum AtomicRewrite {
     /// Rewrites the file the operator named at `path` (its directories resolved by
     /// `PathResolver`; a symlink is refused). See `rewrite(_:in:expected:pipeline:aroundRename:)`.
     public static func rewrite(_ path: String, pipeline: Pipeline, dateFromMtime: Bool = false,
-                               aroundRename: RenameHook? = nil) throws -> PipelineStats {
+                               registry: PseudonymRegistry? = nil, aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let (directory, name) = try PathResolver.parent(of: path)
         return try rewrite(name, in: directory, expected: nil, pipeline: pipeline, dateFromMtime: dateFromMtime,
-                           aroundRename: aroundRename)
+                           registry: registry, aroundRename: aroundRename)
     }
 
     /// Rewrites the entry `name` of `directory` through `pipeline`, keeping its compression
@@ -36,16 +36,19 @@ public enum AtomicRewrite {
     /// sweep can record the new file's stage first and never transform it twice.
     public static func rewrite(_ name: EntryName, in directory: HeldDirectory, expected: FileIdentity?,
                                pipeline: Pipeline, dateFromMtime: Bool = false,
-                               aroundRename: RenameHook? = nil) throws -> PipelineStats {
+                               registry: PseudonymRegistry? = nil, aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let input = try directory.openFile(name, expected: expected)
         return try rewrite(input, name: name, in: directory, pipeline: pipeline, dateFromMtime: dateFromMtime,
-                           aroundRename: aroundRename)
+                           registry: registry, aroundRename: aroundRename)
     }
 
     /// Rewrites `input`, already opened as the entry `name` of `directory` (see above).
+    /// With a `registry` (a pseudonymising run), an input whose content anonlog already
+    /// pseudonymised is left as it was (`alreadyPseudonymised`), and the new content is
+    /// recorded before the rename.
     public static func rewrite(_ input: OpenedFile, name: EntryName, in directory: HeldDirectory,
                                pipeline: Pipeline, dateFromMtime: Bool = false,
-                               aroundRename: RenameHook? = nil) throws -> PipelineStats {
+                               registry: PseudonymRegistry? = nil, aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let shown = directory.path(of: name)
         let original = input.info
         guard original.st_nlink == 1 else {
@@ -57,6 +60,7 @@ public enum AtomicRewrite {
         var options = pipeline.options
         // The output keeps the format read from this same descriptor (the input's first bytes).
         options.outputFormat = nil
+        if registry != nil { options.digests = true }
         if dateFromMtime { options.transform.fallbackDate = Sweeper.day(Int(original.st_mtim.tv_sec)) }
 
         let (fd, temp) = try directory.createTempFile(for: name)
@@ -69,7 +73,7 @@ public enum AtomicRewrite {
             anonlog_map_guard_remove_temp(tempGuard)
         }
 
-        let stats = try Pipeline(options: options).run(sources: [.opened(input)], outputDescriptor: fd, outputName: shown)
+        var stats = try Pipeline(options: options).run(sources: [.opened(input)], outputDescriptor: fd, outputName: shown)
         guard fsync(fd) == 0 else { throw AnonLogError.posix("\(shown): writing the rewrite", errno: errno) }
         if original.st_uid != geteuid() || original.st_gid != getegid() {
             guard fchown(fd, original.st_uid, original.st_gid) == 0 else {
@@ -85,6 +89,12 @@ public enum AtomicRewrite {
         guard futimens(fd, &times) == 0 else {
             throw AnonLogError.posix("\(shown): cannot keep the modification time", errno: errno)
         }
+        if let registry, let digest = stats.inputDigest, registry.contains(digest) {
+            // Pseudonymised before (then renamed or recompressed by logrotate): not again.
+            stats.alreadyPseudonymised = true
+            return stats
+        }
+        if let registry, let digest = stats.outputDigest { try registry.add(digest) }
         let rename = {
             // Last look before the rename: lines appended since the file was opened would go
             // with the old inode.

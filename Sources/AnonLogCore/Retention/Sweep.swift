@@ -123,7 +123,9 @@ public struct Sweeper: Sendable {
 
     /// Runs the sweep: cleans stray temp files, then carries out every due action in parallel.
     /// `key` is needed for pseudonymisation.
-    public func run(dryRun: Bool, key: [UInt8]?, report: (String) -> Void) throws -> Outcome {
+    /// `registry`: what was pseudonymised with the key (`PseudonymRegistry`); a file listed
+    /// there is recorded as pseudonymised, not pseudonymised again.
+    public func run(dryRun: Bool, key: [UInt8]?, registry: PseudonymRegistry? = nil, report: (String) -> Void) throws -> Outcome {
         let lockFD = try lock()
         defer { close(lockFD) }
         let state = try SweepState(path: policy.stateFile)
@@ -144,7 +146,7 @@ public struct Sweeper: Sendable {
         }
         let actions = plan.actions
         let errors = WorkList<String?>.run(count: actions.count, threads: threads) { [self] index in
-            perform(actions[index], key: key, state: state, audit: audit)
+            perform(actions[index], key: key, registry: registry, state: state, audit: audit)
         }
         // Forget files that are gone (deleted, or rotated out of every rule's globs).
         try state.prune(existing: self.plan(state: state).identities)
@@ -156,7 +158,8 @@ public struct Sweeper: Sendable {
 
     /// One action; returns an error line or nil. The file is reached through its held
     /// directory and must still be the planned one (device, inode, mtime).
-    private func perform(_ action: SweepAction, key: [UInt8]?, state: SweepState, audit: AuditLog) -> String? {
+    private func perform(_ action: SweepAction, key: [UInt8]?, registry: PseudonymRegistry?, state: SweepState,
+                         audit: AuditLog) -> String? {
         let started = Date()
         let file = action.file
         let identity = file.identity
@@ -190,13 +193,21 @@ public struct Sweeper: Sendable {
                     throw AnonLogError(.io, "\(action.path): changed since it was planned; left for the next sweep")
                 }
                 let entry = SweepState.Entry(stage: action.to.name, path: action.path, mtime: file.mtime)
-                _ = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline) { written, stats, rename in
+                let stageRegistry = action.to == .pseudonymized ? registry : nil
+                let result = try AtomicRewrite.rewrite(input, name: file.name, in: directory, pipeline: pipeline,
+                                                       registry: stageRegistry) { written, stats, rename in
                     // The record before the rename that makes it true; if it cannot be written,
                     // the original stays.
                     let counts = DetectionType.allCases.map { "\"\($0)\":\(stats.counts[$0])" }.joined(separator: ",")
                     fields += [("counts", "{" + counts + "}"), ("bytes_in", "\(stats.rawBytesIn)"), ("bytes_out", "\(stats.bytesOut)")]
                     try audit.append(fields + [("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
                     try state.move(from: identity, to: (written, entry), around: rename)
+                }
+                if result.alreadyPseudonymised {
+                    // logrotate's hook (or an earlier sweep) did it; renamed or recompressed
+                    // since. Recorded, not redone.
+                    try audit.append(fields + [("note", JSONText.quote("already pseudonymized: content listed in the registry; file left as it is"))])
+                    try state.set(identity, entry)
                 }
                 return nil
             }

@@ -72,6 +72,14 @@ final class SweepState: @unchecked Sendable {
         try save()
     }
 
+    /// Records `entry` for the file `identity` as it is (no rewrite), then saves.
+    func set(_ identity: FileIdentity, _ entry: Entry) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[identity.description] = entry
+        try save()
+    }
+
     /// Drops records of files that no longer exist, then saves.
     func prune(existing: Set<String>) throws {
         lock.lock()

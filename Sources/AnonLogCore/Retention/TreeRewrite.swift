@@ -23,7 +23,8 @@ public enum TreeRewrite {
 
     /// Rewrites the files under `paths` (directories walked through held descriptors, symlinks
     /// not followed), `threads` at a time; `options` applies to each file (its format is kept).
-    public static func rewrite(_ paths: [String], options: PipelineOptions, threads: Int) -> [Outcome] {
+    public static func rewrite(_ paths: [String], options: PipelineOptions, threads: Int,
+                               registry: PseudonymRegistry? = nil) -> [Outcome] {
         var walkOptions = TreeWalker.Options()
         walkOptions.recursive = true
         walkOptions.followNamedFileLinks = false
@@ -41,7 +42,8 @@ public enum TreeRewrite {
                     var fileOptions = options
                     fileOptions.threads = 1
                     outcome.stats = try AtomicRewrite.rewrite(file, name: planned.name, in: directory,
-                                                              pipeline: Pipeline(options: fileOptions), dateFromMtime: true)
+                                                              pipeline: Pipeline(options: fileOptions), dateFromMtime: true,
+                                                              registry: registry)
                 }
             } catch let error as AnonLogError where error.kind == .unreadableFormat {
                 outcome.skippedReason = String(error.message.dropFirst(planned.path.count + 2))
