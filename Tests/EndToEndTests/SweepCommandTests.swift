@@ -236,6 +236,28 @@ import Testing
         #expect(try String(contentsOfFile: rotated, encoding: .utf8) == once)
     }
 
+    /// Regression (issue 16): a corrupt state file stopped every sweep, deletions included,
+    /// until an admin acted; moving it away re-pseudonymised every address. Now it is kept
+    /// aside and rebuilt, and the registry keeps pseudonymised files as they are.
+    @Test func aCorruptStateFileIsKeptAsideAndRebuilt() throws {
+        let tree = try Tree(files: 4)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        #expect(try tree.sweep().status == 0)
+        let pseudonymised = try tree.contents("access.log.3.gz")
+        try Data("{\"1:2\": {\"stage\": ".utf8).write(to: URL(fileURLWithPath: tree.state))
+        let dry = try tree.sweep(["--dry-run"])
+        #expect(dry.stderr.contains("not valid JSON"), "\(dry.stderr)")
+        #expect(try String(contentsOfFile: tree.state, encoding: .utf8).hasPrefix("{\"1:2\""), "a dry run changes nothing")
+        let run = try tree.sweep()
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("was not valid JSON; kept as"), "\(run.stderr)")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: tree.root.appendingPathComponent("var").path)
+            .filter { $0.hasPrefix("state.json.corrupt-") }
+        #expect(aside.count == 1)
+        #expect(try tree.contents("access.log.3.gz") == pseudonymised)
+        #expect(String(decoding: try tree.sweep(["--dry-run"]).stdout, as: UTF8.self) == "nothing to do\n")
+    }
+
     /// Regression (issue 16): on a full disk the audit log got one truncated record, lost the
     /// rest, and the sweep deleted files and exited 0. Now the record comes before the action,
     /// a record that cannot be written is cut off whole, and nothing further is done.

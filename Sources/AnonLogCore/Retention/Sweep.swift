@@ -128,8 +128,9 @@ public struct Sweeper: Sendable {
     public func run(dryRun: Bool, key: [UInt8]?, registry: PseudonymRegistry? = nil, report: (String) -> Void) throws -> Outcome {
         let lockFD = try lock()
         defer { close(lockFD) }
-        let state = try SweepState(path: policy.stateFile)
-        let plan = plan(state: state)
+        let state = try SweepState(path: policy.stateFile, repair: !dryRun)
+        var plan = plan(state: state)
+        if let recovery = state.recovery { plan.problems.insert(recovery, at: 0) }
         if dryRun {
             for action in plan.actions {
                 report("\(action.path): \(action.from.name) -> \(action.to.name) (rule '\(action.rule)', age \(action.age / 86400)d \(action.age % 86400 / 3600)h)")

@@ -17,18 +17,40 @@ final class SweepState: @unchecked Sendable {
     private let path: String
     private let directory: HeldDirectory
     private let name: EntryName
+    /// Set when a corrupt state file was kept aside and the state rebuilt (one line).
+    private(set) var recovery: String?
 
     /// Loads `path` (empty when it does not exist yet) from its held directory, which only root
     /// or the invoking user may write; the file is opened `O_NOFOLLOW`.
-    init(path: String) throws {
+    /// A corrupt file is set aside only when `repair` (a dry run reads it as empty and says so).
+    init(path: String, repair: Bool = true) throws {
         self.path = path
-        (directory, name) = try PathResolver.parent(of: path, create: true)
+        let (directory, name) = try PathResolver.parent(of: path, create: true)
+        (self.directory, self.name) = (directory, name)
         try directory.requirePrivate(for: "state file")
         if let data = try PrivateFile.read(name, in: directory) {
             do {
                 entries = try JSONDecoder().decode([String: Entry].self, from: data)
             } catch {
-                throw AnonLogError(.usage, "\(path): the state file is not valid JSON; move it away to start afresh")
+                // Kept aside and rebuilt: deletions by age need no state, and the pseudonym
+                // registry, not the state, keeps files from being pseudonymised twice.
+                guard repair else {
+                    recovery = "\(path): the state file is not valid JSON; a real sweep keeps it aside and rebuilds it"
+                    entries = [:]
+                    return
+                }
+                var stamp = time(nil)
+                var parts = tm()
+                gmtime_r(&stamp, &parts)
+                let suffix = String(format: ".corrupt-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                                    parts.tm_hour, parts.tm_min, parts.tm_sec)
+                let aside = (name.bytes + Array(suffix.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
+                let moved = name.withCString { from in aside.withCString { to in renameat(directory.fd, from, directory.fd, to) } }
+                guard moved == 0 else {
+                    throw AnonLogError.posix("\(path): the state file is not valid JSON and cannot be set aside", errno: errno)
+                }
+                recovery = "\(path): the state file was not valid JSON; kept as \(directory.path(of: aside)) and rebuilt"
+                entries = [:]
             }
         } else {
             entries = [:]
