@@ -176,6 +176,33 @@ import Testing
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "x 0.0.0.0 y\n")
     }
 
+    /// Regression (issue 16): walks stopped at 1000 levels (and paths past PATH_MAX could not
+    /// be walked by name at all). A tree 1500 levels deep, its path 4,500 bytes long, is
+    /// walked and rewritten through directory descriptors.
+    @Test func aTreeDeeperThanPathMaxIsWalked() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { _ = try? Anonlog.shell("rm -rf '\(directory.path)'") }
+        var fd = open(directory.path, O_RDONLY | O_DIRECTORY)
+        #expect(fd >= 0)
+        var chain: [Int32] = [fd]
+        for _ in 0..<1500 {
+            #expect(mkdirat(fd, "dd", 0o755) == 0)
+            fd = openat(fd, "dd", O_RDONLY | O_DIRECTORY)
+            chain.append(fd)
+        }
+        let file = openat(fd, "deep.log", O_WRONLY | O_CREAT, 0o644)
+        _ = write(file, "x 192.0.2.1 y\n", 14)
+        close(file)
+        let result = try Anonlog.run(["--profile", "redact", "--in-place", "-r", directory.path])
+        #expect(result.status == 0, "\(result.stderr.prefix(300))")
+        let reader = openat(fd, "deep.log", O_RDONLY)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(reader, &buffer, 64)
+        close(reader)
+        for descriptor in chain { close(descriptor) }
+        #expect(Array(buffer[0..<max(0, count)]) == Array("x 0.0.0.0 y\n".utf8))
+    }
+
     /// Regression (issue 16): an xz header announcing a 4 GiB dictionary (a 72-byte file) made
     /// each worker allocate gigabytes; it is refused under the default 256 MiB limit, and
     /// `--in-place` leaves it untouched.

@@ -258,6 +258,27 @@ import Testing
         #expect(String(decoding: try tree.sweep(["--dry-run"]).stdout, as: UTF8.self) == "nothing to do\n")
     }
 
+    /// Regression (issue 16): a file name that is not UTF-8 (`access.log.\xe5`) is swept, and
+    /// named losslessly in the audit log and the state file (`\xe5`, not U+FFFD).
+    @Test func namesThatAreNotUTF8AreSweptAndNamedLosslessly() throws {
+        let tree = try Tree(files: 1)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let raw: [CChar] = (Array((tree.logs.path + "/access.log.").utf8) + [0xE5, 0]).map { CChar(bitPattern: $0) }
+        let fd = open(raw, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(fd >= 0)
+        _ = write(fd, "192.0.2.7 - erik [20/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1\n", 70)
+        var times = [timespec(tv_sec: 1_795_176_000, tv_nsec: 0), timespec(tv_sec: 1_795_176_000, tv_nsec: 0)]   // 20 Nov 2026, 12:00 UTC
+        #expect(futimens(fd, &times) == 0)
+        close(fd)
+        let result = try tree.sweep()
+        #expect(result.status == 0, "\(result.stderr)")
+        let audit = try String(contentsOfFile: tree.audit, encoding: .utf8)
+        #expect(audit.contains("access.log.\\\\xe5\""), "\(audit)")
+        #expect(!audit.contains("\u{FFFD}"))
+        let state = try String(contentsOfFile: tree.state, encoding: .utf8)
+        #expect(state.contains("access.log.\\\\xe5\"") && !state.contains("\u{FFFD}"), "\(state)")
+    }
+
     /// Regression (issue 16): on a full disk the audit log got one truncated record, lost the
     /// rest, and the sweep deleted files and exited 0. Now the record comes before the action,
     /// a record that cannot be written is cut off whole, and nothing further is done.

@@ -26,7 +26,26 @@ public struct EntryName: Hashable, Sendable {
     var bytes: [UInt8] { terminated.dropLast().map { UInt8(bitPattern: $0) } }
 
     /// The name for messages (invalid UTF-8 shown as U+FFFD).
-    public var display: String { String(decoding: bytes, as: UTF8.self) }
+    /// The name for messages, the audit log and the state file, lossless: valid UTF-8 as it is,
+    /// every other byte as `\xHH` (and a backslash as `\\`), so `kund-\xe5sa.log` names the
+    /// one file it is.
+    public var display: String {
+        if let text = String(validating: bytes, as: UTF8.self), !text.contains("\\") { return text }
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            if length > 0, i + length <= bytes.count, let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self) {
+                out += scalar == "\\" ? "\\\\" : scalar
+                i += length
+            } else {
+                out += String(format: "\\x%02x", lead)
+                i += 1
+            }
+        }
+        return out
+    }
 
     /// `.` or `..`.
     var isDotOrDotDot: Bool { terminated == [46, 0] || terminated == [46, 46, 0] }

@@ -60,7 +60,7 @@ enum TreeWalker {
         let components = PathResolver.components(of: path)
         if components.isEmpty || components.last!.isDotOrDotDot {
             let root = try PathResolver.directory(path)
-            walkDirectory(DirectoryNode(root: root), depth: 0, options: options, budget: budget, visited: &visited, into: &result)
+            walkDirectory(DirectoryNode(root: root), options: options, budget: budget, visited: &visited, into: &result)
             return
         }
         // Arguments in one directory (a shell glob) share one resolution of it.
@@ -92,7 +92,7 @@ enum TreeWalker {
                 throw AnonLogError(.usage, "\(path): is a directory (use -r to scan it)")
             }
             let held = try directory.subdirectory(entry, expected: FileIdentity(info)).renamed(trimmed)
-            walkDirectory(DirectoryNode(root: held), depth: 0, options: options, budget: budget, visited: &visited, into: &result)
+            walkDirectory(DirectoryNode(root: held), options: options, budget: budget, visited: &visited, into: &result)
         } else if info.isRegular {
             if !entry.isExcluded(by: options.excludes, path: path) {
                 result.files.append(PlannedFile(directory: node, name: entry, identity: FileIdentity(info), path: path,
@@ -105,36 +105,32 @@ enum TreeWalker {
         }
     }
 
-    /// How deep a walk goes: deeper trees are reported, not walked (a hostile user can nest
-    /// directories without limit; each level costs a stack frame and its path grows).
-    static let maxDepth = 1000
-
-    /// Lists the directory of `node` and descends into its subdirectories. The directory is
-    /// held only while it is listed (unless the descriptor budget keeps it), so a deep tree
-    /// does not hold one descriptor per level.
-    private static func walkDirectory(_ node: DirectoryNode, depth: Int, options: Options, budget: HandleBudget,
+    /// Lists the directory of `node` and every directory below it, depth first in name order,
+    /// with an explicit stack: depth is unbounded (a hostile user may nest directories without
+    /// limit; recursion would spend a stack frame per level). A directory is held only while
+    /// it is listed (unless the descriptor budget keeps it), so a deep tree does not hold one
+    /// descriptor per level.
+    private static func walkDirectory(_ node: DirectoryNode, options: Options, budget: HandleBudget,
                                       visited: inout Set<FileIdentity>, into result: inout Result) {
-        // A directory reached twice (through -L links) is walked once: no loops.
-        guard visited.insert(node.identity).inserted else { return }
-        var subdirectories: [DirectoryNode] = []
-        do {
-            let held = try node.open()
-            for name in try held.names().sorted(by: { $0.terminated.lexicographicallyPrecedes($1.terminated) }) {
-                if let child = try visit(name, in: held, node: node, options: options, budget: budget, into: &result) {
-                    subdirectories.append(child)
+        var pending = [node]
+        while let node = pending.popLast() {
+            // A directory reached twice (through -L links) is walked once: no loops.
+            guard visited.insert(node.identity).inserted else { continue }
+            var subdirectories: [DirectoryNode] = []
+            do {
+                let held = try node.open()
+                for name in try held.names().sorted(by: { $0.terminated.lexicographicallyPrecedes($1.terminated) }) {
+                    if let child = try visit(name, in: held, node: node, options: options, budget: budget, into: &result) {
+                        subdirectories.append(child)
+                    }
                 }
+            } catch let error as AnonLogError {
+                result.errors.append(error.message)
+            } catch {
+                result.errors.append("\(node.path): \(error)")
             }
-        } catch let error as AnonLogError {
-            result.errors.append(error.message)
-        } catch {
-            result.errors.append("\(node.path): \(error)")
-        }
-        for child in subdirectories {
-            guard depth < maxDepth else {
-                result.skipped.append(SkippedPath(path: child.path, reason: "more than \(maxDepth) directory levels deep; not walked"))
-                continue
-            }
-            walkDirectory(child, depth: depth + 1, options: options, budget: budget, visited: &visited, into: &result)
+            // Reversed onto the stack, so the first in name order is walked first.
+            pending.append(contentsOf: subdirectories.reversed())
         }
     }
 
