@@ -174,6 +174,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: stray))
         #expect(FileManager.default.fileExists(atPath: busy))
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "x 0.0.0.0 y\n")
+        // A plain `--in-place FILE` removes its own file's stray too.
+        try "raw 192.0.2.9 half-written\n".write(toFile: stray, atomically: true, encoding: .utf8)
+        #expect(try Anonlog.run(["--profile", "redact", "--in-place", log]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stray))
     }
 
     /// Regression (issue 16): walks stopped at 1000 levels (and paths past PATH_MAX could not

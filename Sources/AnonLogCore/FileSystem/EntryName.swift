@@ -67,6 +67,13 @@ public struct EntryName: Hashable, Sendable {
     /// Whether this is a temp file of a rewrite (a killed one leaves it behind).
     var isRewriteTemp: Bool { matches(Self.tempNamePattern) }
 
+    /// Whether this is a rewrite temp file of `original` (`.ORIGINAL.anonlog-XXXXXX`, the
+    /// name `HeldDirectory.createTempFile` makes for it).
+    func isRewriteTemp(of original: EntryName) -> Bool {
+        let stem = [UInt8(ascii: ".")] + Array(original.bytes.prefix(200)) + Array(".anonlog-".utf8)
+        return bytes.count == stem.count + 6 && Array(bytes.prefix(stem.count)) == stem
+    }
+
     /// Whether the shell glob `pattern` matches this name (a leading dot only explicitly, as
     /// glob(3) does).
     func matches(_ pattern: String) -> Bool {

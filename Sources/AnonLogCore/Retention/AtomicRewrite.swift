@@ -25,6 +25,13 @@ public enum AtomicRewrite {
     public static func rewrite(_ path: String, pipeline: Pipeline, dateFromMtime: Bool = false,
                                registry: PseudonymRegistry? = nil, aroundRename: RenameHook? = nil) throws -> PipelineStats {
         let (directory, name) = try PathResolver.parent(of: path)
+        // A killed earlier rewrite of this file left its temp file (raw data): it goes now,
+        // unless a running rewrite holds it. (Walks and sweeps clean their directories whole.)
+        for stray in (try? directory.names()) ?? [] where stray.isRewriteTemp(of: name) {
+            if let info = directory.status(of: stray), info.isRegular {
+                _ = directory.removeStaleTemp(stray, expected: FileIdentity(info))
+            }
+        }
         return try rewrite(name, in: directory, expected: nil, pipeline: pipeline, dateFromMtime: dateFromMtime,
                            registry: registry, aroundRename: aroundRename)
     }

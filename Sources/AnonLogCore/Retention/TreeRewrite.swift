@@ -30,6 +30,11 @@ public enum TreeRewrite {
         walkOptions.followNamedFileLinks = false
         let walk = TreeWalker.walk(paths, options: walkOptions)
         let files = walk.files
+        // A killed run's temp files (raw data, never inputs) go first; a running one's stay.
+        let temps = walk.temps.map { temp -> Outcome in
+            let removed = (try? temp.directory.open())?.removeStaleTemp(temp.name, expected: temp.identity) ?? false
+            return Outcome(path: temp.path, skippedReason: removed ? "a killed run's temp file, removed" : "a running rewrite's temp file, left alone")
+        }
         let outcomes = WorkList<Outcome>.run(count: files.count, threads: threads) { index in
             let planned = files[index]
             var outcome = Outcome(path: planned.path)
@@ -54,11 +59,6 @@ public enum TreeRewrite {
                 outcome.error = "\(planned.path): \(error)"
             }
             return outcome
-        }
-        // A killed run's temp files (raw data, never inputs) go; a running one's stay.
-        let temps = walk.temps.map { temp -> Outcome in
-            let removed = (try? temp.directory.open())?.removeStaleTemp(temp.name, expected: temp.identity) ?? false
-            return Outcome(path: temp.path, skippedReason: removed ? "a killed run's temp file, removed" : "a running rewrite's temp file, left alone")
         }
         return walk.errors.map { Outcome(path: "", error: $0) }
             + walk.skipped.map { Outcome(path: $0.path, skippedReason: $0.reason) } + temps + outcomes
