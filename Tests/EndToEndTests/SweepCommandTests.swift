@@ -279,6 +279,23 @@ import Testing
         #expect(state.contains("access.log.\\\\xe5\"") && !state.contains("\u{FFFD}"), "\(state)")
     }
 
+    /// Regression (issue 16): a bzip2 log was read as plain text, "pseudonymised" into a
+    /// corrupt file with exit 0 and an audit record saying so. Now it is refused, untouched,
+    /// named in the audit log and on stderr, and the sweep exits 1.
+    @Test func aLogInAFormatAnonlogCannotReadIsRefusedBySweep() throws {
+        let tree = try Tree(files: 1)
+        defer { try? FileManager.default.removeItem(at: tree.root) }
+        let path = tree.logs.appendingPathComponent("access.log.5").path
+        _ = try Anonlog.shell("printf '192.0.2.1 - erik [20/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1\\n' | (bzip2 -c 2>/dev/null || printf 'BZh91AY&SY') > '\(path)' && touch -d '2026-11-20 12:00:00 UTC' '\(path)'")
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let result = try tree.sweep()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("access.log.5: is bzip2 data, which anonlog cannot read; left untouched"), "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        let audit = try String(contentsOfFile: tree.audit, encoding: .utf8)
+        #expect(audit.contains("is bzip2 data") && audit.contains("\"error\""))
+    }
+
     /// Regression (issue 16): on a full disk the audit log got one truncated record, lost the
     /// rest, and the sweep deleted files and exited 0. Now the record comes before the action,
     /// a record that cannot be written is cut off whole, and nothing further is done.
