@@ -189,6 +189,22 @@ public final class HeldDirectory: @unchecked Sendable {
         guard name.withCString({ unlinkat(fd, $0, 0) }) == 0 else { throw AnonLogError.posix(path(of: name), errno: errno) }
     }
 
+    /// Renames `name` to `NAME.LABEL-YYYYMMDDTHHMMSS` (UTC, now) in this directory, when it is
+    /// still the file `expected` (nil: whatever is there); returns the new name. For a file
+    /// kept aside rather than lost: a corrupt state file, an unfinished compressed log.
+    func setAside(_ name: EntryName, label: String, expected: FileIdentity?) throws -> EntryName {
+        var stamp = time(nil)
+        var parts = tm()
+        gmtime_r(&stamp, &parts)
+        let suffix = "." + label + String(format: "-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                                          parts.tm_hour, parts.tm_min, parts.tm_sec)
+        let aside = (name.bytes + Array(suffix.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
+        if let expected { try requireUnchanged(name, expected: expected) }
+        let renamed = name.withCString { from in aside.withCString { to in renameat(fd, from, fd, to) } }
+        guard renamed == 0 else { throw AnonLogError.posix("\(path(of: name)): cannot be set aside", errno: errno) }
+        return aside
+    }
+
     /// Removes the rewrite temp file `name` left by a killed run: only a regular file, still
     /// the one planned, and only when no one holds its lock (a running rewrite does). Returns
     /// whether it was removed.

@@ -112,15 +112,7 @@ public final class OutputDestination {
         // its trailer. A finished xz stream ends with the footer magic "YZ".
         let unfinished = (gzip && tail == [0x00, 0x00, 0xff, 0xff]) || (xz && Array(tail.suffix(2)) != [0x59, 0x5a])
         if unfinished {
-            var stamp = time(nil)
-            var parts = tm()
-            gmtime_r(&stamp, &parts)
-            let suffix = String(format: ".unfinished-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                                parts.tm_hour, parts.tm_min, parts.tm_sec)
-            let aside = (name.bytes + Array(suffix.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
-            try directory.requireUnchanged(name, expected: identity)
-            let renamed = name.withCString { from in aside.withCString { to in renameat(directory.fd, from, directory.fd, to) } }
-            guard renamed == 0 else { throw AnonLogError.posix("\(path): cannot set the unfinished file aside", errno: errno) }
+            let aside = try directory.setAside(name, label: "unfinished", expected: identity)
             return .setAside(directory.path(of: aside))
         }
         if !gzip && !xz && tail.last != UInt8(ascii: "\n") {

@@ -39,16 +39,7 @@ final class SweepState: @unchecked Sendable {
                     entries = [:]
                     return
                 }
-                var stamp = time(nil)
-                var parts = tm()
-                gmtime_r(&stamp, &parts)
-                let suffix = String(format: ".corrupt-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                                    parts.tm_hour, parts.tm_min, parts.tm_sec)
-                let aside = (name.bytes + Array(suffix.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
-                let moved = name.withCString { from in aside.withCString { to in renameat(directory.fd, from, directory.fd, to) } }
-                guard moved == 0 else {
-                    throw AnonLogError.posix("\(path): the state file is not valid JSON and cannot be set aside", errno: errno)
-                }
+                let aside = try directory.setAside(name, label: "corrupt", expected: nil)
                 recovery = "\(path): the state file was not valid JSON; kept as \(directory.path(of: aside)) and rebuilt"
                 entries = [:]
             }
