@@ -25,7 +25,8 @@ static void wake(void) {
     }
 }
 
-void anonlog_stream_request_stop(int level, int signal) {
+/// Raises the stop level to `level` (never lowers it), remembering the signal that did.
+static void request_stop(int level, int signal) {
     int current = atomic_load(&stop_level);
     while (current < level && !atomic_compare_exchange_weak(&stop_level, &current, level)) {}
     if (current < level) atomic_store(&stop_signal, signal);
@@ -51,7 +52,7 @@ static void on_signal(int signal) {
     } else {
         // SIGTERM, SIGINT, SIGHUP: the first drains, the next stops at once.
         int previous = atomic_fetch_add(&stop_count, 1);
-        anonlog_stream_request_stop(previous == 0 ? 1 : 2, signal);
+        request_stop(previous == 0 ? 1 : 2, signal);
         if (previous > 0) alarm(2);
     }
     errno = saved;
@@ -98,8 +99,6 @@ int anonlog_stream_signals_install(int reopen) {
     pthread_sigmask(SIG_UNBLOCK, &wanted, 0);
     return 0;
 }
-
-int anonlog_stream_signals_installed(void) { return wake_read >= 0; }
 
 int anonlog_stream_stop_level(void) { return atomic_load(&stop_level); }
 

@@ -14,9 +14,6 @@
 /// Returns 0, or -1 when the wake pipe cannot be made.
 int anonlog_stream_signals_install(int reopen);
 
-/// Whether the handlers are installed.
-int anonlog_stream_signals_installed(void);
-
 /// 0: run on; 1: stop reading and drain; 2: stop at once (a second SIGTERM or SIGINT).
 int anonlog_stream_stop_level(void);
 
@@ -31,8 +28,5 @@ int anonlog_stream_wake_fd(void);
 
 /// Empties the wake pipe.
 void anonlog_stream_drain_wake(void);
-
-/// Raises the stop level as a signal would (for tests and for internal stops).
-void anonlog_stream_request_stop(int level, int signal);
 
 #endif
