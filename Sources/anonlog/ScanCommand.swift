@@ -86,10 +86,12 @@ struct ScanCommand: ParsableCommand {
             options.detection.types = types
         }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-        let (reports, walkErrors, skipped) = TreeScanner(options: options).scan(paths) { done, bytes in progress.update(files: done, bytes: bytes) }
+        let report = ScanReport(format: json ? .json : (count ? .count : .text), showValues: showValues)
+        TreeScanner(options: options).scan(paths, reporter: report, walked: report.walked) { done, bytes in
+            progress.update(files: done, bytes: bytes)
+        }
         progress.finish()
-        let found = ScanReport(reports: reports, walkErrors: walkErrors, skipped: skipped, showValues: showValues)
-            .print(format: json ? .json : (count ? .count : .text))
+        let found = report.finish()
         if found.errors > 0 { throw ExitCode(2) }
         if found.findings > 0 { throw ExitCode(1) }
     }

@@ -1,79 +1,88 @@
 import AnonLogCore
 import Foundation
 
-/// Prints `scan` results: one line (or JSON object) per finding in path and line order, then a
-/// summary; errors go to stderr, one line each.
-struct ScanReport {
+/// Prints `scan` results as they arrive: one line (or JSON object) per finding in path and
+/// line order, then a summary; errors and skipped files go to stderr, one line each.
+final class ScanReport: ScanReporter {
     enum Format { case text, json, count }
 
-    let reports: [FileReport]
-    let walkErrors: [String]
-    /// Paths the walk left out (symlinks not followed, FIFOs), counted in the summary.
-    let skipped: [SkippedPath]
-    let showValues: Bool
+    private let format: Format
+    private let showValues: Bool
+    // Touched only from `ScanReporter` calls, which `TreeScanner` makes one at a time.
+    private var out = OutputBuffer()
+    private var counts = TypeCounts()
+    private var filesWithFindings = 0, bytes = 0, skippedBinary = 0, skippedLarge = 0, skippedUnreadable = 0, scanned = 0
+    private var errors = 0, skippedOther = 0
 
-    /// Prints everything; returns the totals that decide the exit status.
-    func print(format: Format) -> (findings: Int, errors: Int) {
-        var out = OutputBuffer()
-        var counts = [DetectionType: Int]()
-        var filesWithFindings = 0, bytes = 0, skippedBinary = 0, skippedLarge = 0, skippedUnreadable = 0, scanned = 0
-        var errors = walkErrors
-        // Nothing is skipped without a word: each skipped file gets a line on stderr.
-        for path in skipped { writeToStderr("anonlog: \(path.path): skipped (\(path.reason))\n") }
-        for report in reports {
-            if let error = report.error {
-                errors.append(error)
-                continue
-            }
-            if let reason = report.skippedUnreadable {
-                writeToStderr("anonlog: \(reason); skipped\n")
-                skippedUnreadable += 1
-                continue
-            }
-            if report.skippedBinary {
-                writeToStderr("anonlog: \(report.path): skipped (binary: more than 1% control bytes)\n")
-                skippedBinary += 1
-                continue
-            }
-            if report.skippedTooLarge {
-                writeToStderr("anonlog: \(report.path): skipped (larger than --max-filesize)\n")
-                skippedLarge += 1
-                continue
-            }
-            scanned += 1
-            bytes += report.bytes
-            if !report.findings.isEmpty { filesWithFindings += 1 }
-            var fileCounts = [DetectionType: Int]()
-            for finding in report.findings {
-                counts[finding.type, default: 0] += 1
-                fileCounts[finding.type, default: 0] += 1
-                switch format {
-                case .text:
-                    var line = "\(report.path):\(finding.line):\(finding.column): \(finding.type) \(finding.masked)"
-                    if showValues, let raw = finding.raw { line += " \(raw)" }
-                    out.line(line)
-                case .json:
-                    var object = "{\"path\":\(JSONText.quote(report.path)),\"line\":\(finding.line),\"column\":\(finding.column),"
-                        + "\"length\":\(finding.length),\"type\":\"\(finding.type)\",\"masked\":\(JSONText.quote(finding.masked))"
-                    if showValues, let raw = finding.raw { object += ",\"value\":\(JSONText.quote(raw))" }
-                    out.line(object + "}")
-                case .count:
-                    break
-                }
-            }
-            if format == .count && !report.findings.isEmpty {
-                out.line("\(report.path): \(report.findings.count) (\(Self.describe(fileCounts)))")
+    init(format: Format, showValues: Bool) {
+        self.format = format
+        self.showValues = showValues
+    }
+
+    /// What the walk could not read or left out; nothing is skipped without a word.
+    func walked(_ walk: TreeScanner.WalkResult) {
+        for path in walk.skipped { writeToStderr("anonlog: \(path.path): skipped (\(path.reason))\n") }
+        for error in walk.errors { writeToStderr("anonlog: \(error)\n") }
+        errors += walk.errors.count
+        skippedOther += walk.skipped.count
+    }
+
+    func found(_ findings: [Finding], in path: String) {
+        guard format != .count else { return }
+        for finding in findings {
+            if format == .text {
+                var line = "\(path):\(finding.line):\(finding.column): \(finding.type) \(finding.masked)"
+                if showValues, let raw = finding.raw { line += " \(raw)" }
+                out.line(line)
+            } else {
+                var object = "{\"path\":\(JSONText.quote(path)),\"line\":\(finding.line),\"column\":\(finding.column),"
+                    + "\"length\":\(finding.length),\"type\":\"\(finding.type)\",\"masked\":\(JSONText.quote(finding.masked))"
+                if showValues, let raw = finding.raw { object += ",\"value\":\(JSONText.quote(raw))" }
+                out.line(object + "}")
             }
         }
-        for error in errors { writeToStderr("anonlog: \(error)\n") }
-        let total = counts.values.reduce(0, +)
+    }
+
+    func finished(_ report: FileReport) {
+        if let error = report.error {
+            out.flush()
+            writeToStderr("anonlog: \(error)\n")
+            errors += 1
+            return
+        }
+        if let reason = report.skippedUnreadable {
+            writeToStderr("anonlog: \(reason); skipped\n")
+            skippedUnreadable += 1
+            return
+        }
+        if report.skippedBinary {
+            writeToStderr("anonlog: \(report.path): skipped (binary: more than 1% control bytes)\n")
+            skippedBinary += 1
+            return
+        }
+        if report.skippedTooLarge {
+            writeToStderr("anonlog: \(report.path): skipped (larger than --max-filesize)\n")
+            skippedLarge += 1
+            return
+        }
+        scanned += 1
+        bytes += report.bytes
+        counts.add(report.counts)
+        let total = report.findingCount
+        if total > 0 { filesWithFindings += 1 }
+        if format == .count && total > 0 { out.line("\(report.path): \(total) (\(Self.describe(report.counts)))") }
+    }
+
+    /// Prints the summary; returns the totals that decide the exit status.
+    func finish() -> (findings: Int, errors: Int) {
+        let total = DetectionType.allCases.reduce(0) { $0 + counts[$1] }
         switch format {
         case .json:
-            let typeCounts = DetectionType.allCases.map { "\"\($0)\":\(counts[$0, default: 0])" }.joined(separator: ",")
+            let typeCounts = DetectionType.allCases.map { "\"\($0)\":\(counts[$0])" }.joined(separator: ",")
             out.line("{\"summary\":{\"findings\":\(total),\"counts\":{\(typeCounts)},\"files\":\(scanned),"
-                + "\"files_with_findings\":\(filesWithFindings),\"bytes\":\(bytes),\"errors\":\(errors.count),"
+                + "\"files_with_findings\":\(filesWithFindings),\"bytes\":\(bytes),\"errors\":\(errors),"
                 + "\"skipped_binary\":\(skippedBinary),\"skipped_too_large\":\(skippedLarge),\"skipped_unreadable\":\(skippedUnreadable),"
-                + "\"skipped_other\":\(skipped.count)}}")
+                + "\"skipped_other\":\(skippedOther)}}")
         case .text, .count:
             var summary = "summary: \(total) finding\(total == 1 ? "" : "s")"
             if total > 0 { summary += " (\(Self.describe(counts)))" }
@@ -83,18 +92,19 @@ struct ScanReport {
             if skippedUnreadable > 0 {
                 summary += "; \(skippedUnreadable) file\(skippedUnreadable == 1 ? "" : "s") in a format anonlog cannot read (bzip2, lz4, zstd, zip, 7z, .Z) skipped"
             }
-            if !skipped.isEmpty {
-                summary += "; \(skipped.count) symlink\(skipped.count == 1 ? "" : "s") or special file\(skipped.count == 1 ? "" : "s") not followed"
+            if skippedOther > 0 {
+                summary += "; \(skippedOther) symlink\(skippedOther == 1 ? "" : "s") or special file\(skippedOther == 1 ? "" : "s") not followed"
             }
-            if !errors.isEmpty { summary += "; \(errors.count) error\(errors.count == 1 ? "" : "s")" }
+            if errors > 0 { summary += "; \(errors) error\(errors == 1 ? "" : "s")" }
             out.line(summary)
         }
         out.flush()
-        return (total, errors.count)
+        return (total, errors)
     }
 
-    static func describe(_ counts: [DetectionType: Int]) -> String {
-        DetectionType.allCases.compactMap { type in counts[type].map { "\(type) \($0)" } }.joined(separator: ", ")
+    /// `ipv4 3, email 1`: the non-zero counts in type order.
+    static func describe(_ counts: TypeCounts) -> String {
+        DetectionType.allCases.compactMap { type in counts[type] > 0 ? "\(type) \(counts[type])" : nil }.joined(separator: ", ")
     }
 }
 

@@ -30,9 +30,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("in").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(input.utf8))
-        let options = PipelineOptions(threads: 2, chunkSize: chunkSize, plan: TestSupport.redactPlan, detection: config)
-        let (findings, _) = try Pipeline(options: options).scan(inputs: [path], keepRaw: true)
-        return findings.map { "\($0.type):\($0.raw ?? "")" }
+        let options = PipelineOptions(threads: 2, chunkSize: chunkSize, scanning: config)
+        let found = FoundBox()
+        _ = try Pipeline(options: options).scan(inputs: [path], keepRaw: true) { found.items += $0 }
+        return found.items.map { "\($0.type):\($0.raw ?? "")" }
     }
 
     static func check(_ input: String, _ expected: [String], config: DetectionConfig = DetectionConfig(today: today)) throws {
@@ -283,4 +284,9 @@ import Testing
         for (k, type) in DetectionType.allCases.enumerated() { counts[type] += k + 1 }
         for (k, type) in DetectionType.allCases.enumerated() { #expect(counts[type] == k + 1) }
     }
+}
+
+/// Collects a scan's reported findings (the report closure runs on the calling thread).
+final class FoundBox: @unchecked Sendable {
+    var items: [Finding] = []
 }

@@ -1,7 +1,7 @@
 import CLZMA
 
 /// Writes xz through liblzma's multi-threaded encoder (its own threads, one block each).
-final class XzEncoder: StreamEncoder {
+final class XzEncoder: SerialEncoder {
     private let output: OutputFile
     private let stream: UnsafeMutablePointer<lzma_stream>
     private let buffer: UnsafeMutableRawPointer
@@ -44,17 +44,12 @@ final class XzEncoder: StreamEncoder {
         buffer.deallocate()
     }
 
-    var compressesInWorkers: Bool { false }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
         stream.pointee.next_in = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         stream.pointee.avail_in = bytes.count
         while stream.pointee.avail_in > 0 { try code(LZMA_RUN) }
-    }
-
-    func writeCompressed(_ piece: CompressedPiece) throws {
-        preconditionFailure("xz is compressed on the writer side")
     }
 
     func finish() throws {

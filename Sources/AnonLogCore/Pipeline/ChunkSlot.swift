@@ -24,8 +24,10 @@ final class ChunkSlot: @unchecked Sendable {
     let compressed = ChunkBuffer(capacity: 1 << 16)
     /// The 32 KiB of output before this chunk, the deflate dictionary (gzip only).
     let dictionary = ChunkBuffer(capacity: 32 << 10)
-    /// What the rewrite produced, window-relative.
-    var result = RewriteResult(outputFrom: 0, coveredUntil: 0, counts: TypeCounts())
+    /// Where the chunk's owned range lies (window-relative) and what it holds.
+    var result = SearchResult(outputFrom: 0, coveredUntil: 0, counts: TypeCounts())
+    /// The worker's pseudonym cache hits and misses on this chunk (rewrite only).
+    var cacheHits = 0, cacheMisses = 0
     /// CRC-32 of `output` (gzip only).
     var crc: UInt32 = 0
     /// The chunk was cut because its input went quiet: once it is written, the encoder flushes
@@ -34,11 +36,11 @@ final class ChunkSlot: @unchecked Sendable {
     /// A reopen was requested (SIGHUP/SIGUSR1 with `--append -o`): once the chunk is written,
     /// the output is finished and reopened.
     var reopenAfter = false
-    /// What a scan found in the chunk (scan mode only).
-    let findings: FindingList
+    /// The job's own product of the chunk, when it is not output bytes (a scan's findings);
+    /// created by the first worker that needs it and reused with the slot.
+    var product: AnyObject?
 
-    init(chunkSize: Int, keepRaw: Bool = false) {
-        findings = FindingList(keepRaw: keepRaw)
+    init(chunkSize: Int) {
         input = ChunkBuffer(capacity: chunkSize + 2 * Pipeline.lookaround + 64)
         // A quarter more than the input: pseudonyms are often longer than what they replace
         // (`u-` and 12 characters for a short username, RFC 5952 IPv6), and growing every

@@ -73,8 +73,8 @@ public struct Pipeline: Sendable {
         let reader = try ChunkReader(sources: sources, options: options)
         let format = options.outputFormat ?? reader.firstFormat
         let output = OutputFile(fd: outputDescriptor, name: outputName)
-        let encoder = try EncoderFactory.make(format, level: options.level ?? format.defaultLevel,
-                                              threads: options.threads, output: output)
+        let encoder = try OutputEncoder.make(format, level: options.level ?? format.defaultLevel,
+                                             threads: options.threads, output: output)
         let reopenOutput: (() throws -> Void)? = reopen.map { reopen in
             {
                 try encoder.finish()
@@ -82,31 +82,21 @@ public struct Pipeline: Sendable {
                 try encoder.restart()
             }
         }
-        var stats = try drive(reader: reader, encoder: encoder, keepRaw: false, reopenOutput: reopenOutput) { _ in }
+        var job = RewriteJob(options: options, encoder: encoder, hashes: options.digests ? (SHA256(), SHA256()) : nil,
+                             reopenOutput: reopenOutput)
+        var stats = try drive(reader: reader, job: &job)
+        if let digests = job.digests() {
+            stats.inputDigest = digests.input
+            stats.outputDigest = digests.output
+        }
         try encoder.finish()
         stats.bytesOut = output.bytesWritten
         Self.record(reader, since: started, followsSignals: options.followsSignals, in: &stats)
         return stats
     }
 
-    /// Scans the inputs (concatenated) and returns what was found, in input order, with line
-    /// and column numbers; nothing is written.
-    public func scan(inputs: [String], keepRaw: Bool = false) throws -> (findings: [Finding], stats: PipelineStats) {
-        try scan(sources: inputs.map(InputSource.init(argument:)), keepRaw: keepRaw)
-    }
-
-    /// Scans the sources (concatenated), as `scan(inputs:)` does.
-    public func scan(sources: [InputSource], keepRaw: Bool = false) throws -> (findings: [Finding], stats: PipelineStats) {
-        let started = DispatchTime.now()
-        let reader = try ChunkReader(sources: sources, options: options)
-        var findings: [Finding] = []
-        var stats = try drive(reader: reader, encoder: nil, keepRaw: keepRaw, reopenOutput: nil) { findings.append(contentsOf: $0) }
-        Self.record(reader, since: started, followsSignals: options.followsSignals, in: &stats)
-        return (findings, stats)
-    }
-
     /// Byte counts and wall time of a finished run.
-    private static func record(_ reader: ChunkReader, since started: DispatchTime, followsSignals: Bool, in stats: inout PipelineStats) {
+    static func record(_ reader: ChunkReader, since started: DispatchTime, followsSignals: Bool, in stats: inout PipelineStats) {
         stats.rawBytesIn = reader.rawBytesRead
         stats.decodedBytes = reader.decodedBytes
         stats.streamError = reader.streamError
@@ -120,62 +110,37 @@ public struct Pipeline: Sendable {
     }
 
     private enum Job {
-        case rewrite(ChunkSlot)
+        case process(ChunkSlot)
         case compress(ChunkSlot)
     }
 
     private enum Done {
-        case rewritten(ChunkSlot)
+        case processed(ChunkSlot)
         case compressed(ChunkSlot)
         case inputEnded(chunks: Int)
         case failed(AnonLogError)
     }
 
-    /// A worker's rewrite job: the chunk's window rewritten into its output (or its findings).
-    private static func rewrite(_ slot: ChunkSlot, with rewriter: inout ChunkRewriter, scanning: Bool) {
-        slot.output.count = 0
-        slot.result = slot.withWindow {
-            rewriter.rewrite(window: $0, body: slot.body, into: scanning ? nil : slot.output,
-                             findings: scanning ? slot.findings : nil, windowStartsStream: slot.windowStart == 0)
-        }
-    }
-
-    /// A worker's compress job: the chunk's output deflated after its dictionary (gzip only).
-    private static func compress(_ slot: ChunkSlot, with deflater: ChunkDeflater) {
-        slot.crc = slot.output.withBytes { output in
-            slot.dictionary.withBytes { deflater.compress(output, dictionary: $0, into: slot.compressed) }
-        }
-    }
-
-    /// Runs the input through reader, workers and writer; an input known to fit in one chunk
-    /// runs on this thread alone.
-    private func drive(reader: ChunkReader, encoder: StreamEncoder?, keepRaw: Bool, reopenOutput: (() throws -> Void)?,
-                       report: ([Finding]) -> Void) throws -> PipelineStats {
-        var writer = OrderedWriter(encoder: encoder, rewriter: Pipeline.seamRewriter(options))
-        writer.reopenOutput = reopenOutput
-        if options.digests { writer.hashes = (SHA256(), SHA256()) }
+    /// Runs the input through reader, workers and writer, delivering every chunk to `job` in
+    /// order; an input known to fit in one chunk runs on this thread alone.
+    func drive<J: PipelineJob>(reader: ChunkReader, job: inout J) throws -> PipelineStats {
+        // The seam worker sees a few chunks per run at most: its caches are the smallest.
+        var writer = OrderedWriter(job: job, seamWorker: job.makeWorker(inputBytes: 0))
+        defer { job = writer.job }
         // A compressed file may decode to ten times its size; only a small one is one chunk.
         let inlineLimit = reader.firstFormat == .plain ? options.chunkSize : options.chunkSize / 16
-        var stats: PipelineStats
         if let size = reader.totalSize, size <= inlineLimit {
-            stats = try driveInline(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, size: size, report: report)
-        } else {
-            stats = try driveThreads(reader: reader, encoder: encoder, writer: &writer, keepRaw: keepRaw, report: report)
+            return try driveInline(reader: reader, writer: &writer, size: size)
         }
-        if let digests = writer.digests() {
-            stats.inputDigest = digests.input
-            stats.outputDigest = digests.output
-        }
-        return stats
+        return try driveThreads(reader: reader, writer: &writer)
     }
 
     /// Whether a second SIGTERM/SIGINT asked to stop at once.
     private var abandonRequested: Bool { options.followsSignals && anonlog_stream_stop_level() >= 2 }
 
-    /// The rewriter of the matches across chunk cuts: it sees a few per chunk at most, so its
-    /// pseudonym cache is the smallest.
-    private static func seamRewriter(_ options: PipelineOptions) -> ChunkRewriter {
-        ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform, inputBytes: 0)
+    /// One chunk through a worker's steps: processed, and for gzip output compressed.
+    private static func process(_ slot: ChunkSlot, with worker: inout some ChunkWorker) {
+        slot.result = worker.process(slot, startAt: nil)
     }
 
     /// The pipeline's steps in sequence on this thread, with one slot sized to the input.
@@ -184,14 +149,11 @@ public struct Pipeline: Sendable {
     /// allocating 2N+4 slots of 2 MiB was most of the cost of a small file: a scan or sweep of
     /// thousands of small files spent its time there, not in detection. The steps and their
     /// order are those of `driveThreads`, so the output is the same byte for byte.
-    private func driveInline(reader: ChunkReader, encoder: StreamEncoder?, writer: inout OrderedWriter, keepRaw: Bool,
-                             size: Int, report: ([Finding]) -> Void) throws -> PipelineStats {
-        let options = self.options
-        let slot = ChunkSlot(chunkSize: max(size, 4096), keepRaw: keepRaw)
-        var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform,
-                                     inputBytes: reader.expectedBytes)
-        let compressing = encoder?.compressesInWorkers ?? false
-        let deflater = compressing ? ChunkDeflater(level: options.level ?? CompressionFormat.gzip.defaultLevel) : nil
+    private func driveInline<J: PipelineJob>(reader: ChunkReader, writer: inout OrderedWriter<J>, size: Int) throws -> PipelineStats {
+        let slot = ChunkSlot(chunkSize: max(size, 4096))
+        var worker = writer.job.makeWorker(inputBytes: reader.expectedBytes)
+        let gzip = writer.job.parallelGzip
+        let deflater = gzip.map { ChunkDeflater(level: $0.level) }
         var sequence = 0
         while try reader.fill(slot) {
             if abandonRequested {
@@ -201,11 +163,11 @@ public struct Pipeline: Sendable {
             }
             slot.sequence = sequence
             sequence += 1
-            Pipeline.rewrite(slot, with: &rewriter, scanning: encoder == nil)
+            Pipeline.process(slot, with: &worker)
             var compressNext = false
-            try writer.accept(rewritten: slot, report: report) { _ in compressNext = compressing }
+            try writer.accept(processed: slot) { _ in compressNext = gzip != nil }
             if compressNext {
-                Pipeline.compress(slot, with: deflater!)
+                ParallelGzip.compress(slot, with: deflater!)
                 try writer.accept(compressed: slot) { _ in }
             }
         }
@@ -215,19 +177,16 @@ public struct Pipeline: Sendable {
     }
 
     /// Starts the reader and the workers and runs the ordered writer on this thread.
-    private func driveThreads(reader: ChunkReader, encoder: StreamEncoder?, writer: inout OrderedWriter, keepRaw: Bool,
-                              report: ([Finding]) -> Void) throws -> PipelineStats {
+    private func driveThreads<J: PipelineJob>(reader: ChunkReader, writer: inout OrderedWriter<J>) throws -> PipelineStats {
         let threads = options.threads
         let pool = BlockingQueue<ChunkSlot>()
-        for _ in 0..<(2 * threads + 4) { pool.push(ChunkSlot(chunkSize: options.chunkSize, keepRaw: keepRaw)) }
+        for _ in 0..<(2 * threads + 4) { pool.push(ChunkSlot(chunkSize: options.chunkSize)) }
         let jobs = BlockingQueue<Job>()
         let done = BlockingQueue<Done>()
         let running = DispatchGroup()
-        let options = self.options
-        let compressing = encoder?.compressesInWorkers ?? false
-        let scanning = encoder == nil
-        let level = options.level ?? CompressionFormat.gzip.defaultLevel
-        let expectedBytes = reader.expectedBytes
+        let gzip = writer.job.parallelGzip
+        let compressing = gzip != nil
+        let level = gzip?.level ?? 0
 
         let readerBox = UncheckedBox(reader)
         running.enter()
@@ -243,7 +202,7 @@ public struct Pipeline: Sendable {
                     }
                     slot.sequence = sequence
                     sequence += 1
-                    guard jobs.push(.rewrite(slot)) else { return }
+                    guard jobs.push(.process(slot)) else { return }
                 }
                 done.push(.inputEnded(chunks: sequence))
             } catch let error as AnonLogError {
@@ -257,18 +216,19 @@ public struct Pipeline: Sendable {
 
         for index in 0..<threads {
             running.enter()
+            // Made here, moved into the thread that owns it from then on.
+            let workerBox = UncheckedBox(writer.job.makeWorker(inputBytes: reader.expectedBytes))
             let worker = Thread {
                 defer { running.leave() }
-                var rewriter = ChunkRewriter(plan: options.plan, detection: options.detection, transform: options.transform,
-                                             inputBytes: expectedBytes)
+                var worker = workerBox.value
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
                 while let job = jobs.pop() {
                     switch job {
-                    case .rewrite(let slot):
-                        Pipeline.rewrite(slot, with: &rewriter, scanning: scanning)
-                        done.push(.rewritten(slot))
+                    case .process(let slot):
+                        Pipeline.process(slot, with: &worker)
+                        done.push(.processed(slot))
                     case .compress(let slot):
-                        Pipeline.compress(slot, with: deflater!)
+                        ParallelGzip.compress(slot, with: deflater!)
                         done.push(.compressed(slot))
                     }
                 }
@@ -288,8 +248,8 @@ public struct Pipeline: Sendable {
             }
             do {
                 switch message {
-                case .rewritten(let slot):
-                    try writer.accept(rewritten: slot, report: report) { ready in
+                case .processed(let slot):
+                    try writer.accept(processed: slot) { ready in
                         if compressing { jobs.push(.compress(ready)) } else { pool.push(ready) }
                     }
                 case .compressed(let slot):

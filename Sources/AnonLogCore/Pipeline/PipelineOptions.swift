@@ -47,6 +47,14 @@ public struct PipelineOptions: Sendable {
     }
 }
 
+extension PipelineOptions {
+    /// Options for a scan: what `detection` describes is found, nothing is changed.
+    public init(threads: Int = 0, chunkSize: Int = 1 << 20, scanning detection: DetectionConfig) {
+        self.init(threads: threads, chunkSize: chunkSize, plan: .keepAll)
+        self.detection = detection
+    }
+}
+
 /// What a run did, for `--stats`.
 public struct PipelineStats: Sendable {
     /// Matches per type.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One match reported by `scan`: where it is and its masked form, never the raw value
 /// (unless the operator asked for `--show-values`).
 public struct Finding: Sendable, Equatable {
@@ -16,8 +20,8 @@ public struct Finding: Sendable, Equatable {
 }
 
 /// A chunk's findings, with positions relative to the chunk until the writer knows the line
-/// numbers before it. Reused from chunk to chunk (one per slot).
-public final class FindingList: @unchecked Sendable {
+/// numbers before it: a scan's product in a `ChunkSlot`, reused with the slot.
+final class ChunkFindings {
     /// A finding before line numbering: its line within the chunk and that line's start.
     struct Pending {
         var windowOffset: Int
@@ -30,57 +34,60 @@ public final class FindingList: @unchecked Sendable {
         var raw: String?
     }
 
+    var pending: [Pending] = []
+    /// Newlines in the chunk's owned range.
+    var newlines = 0
+    /// Window offset just after the chunk's last newline, if any.
+    var lastLineStart: Int?
+}
+
+/// The sink of a scan: masks each match and counts the lines before it.
+struct FindingSink: ChunkSink {
     /// Keep raw values (`--show-values`).
     let keepRaw: Bool
-    private(set) var pending: [Pending] = []
-    /// Newlines in the chunk's output range.
-    private(set) var newlines = 0
-    /// Window offset just after the chunk's last newline, if any.
-    private(set) var lastLineStart: Int?
+    /// Where the chunk's findings go; set per chunk.
+    var list = ChunkFindings()
+    /// Newlines are counted up to here.
     private var cursor = 0
 
-    /// Creates an empty list.
-    public init(keepRaw: Bool) { self.keepRaw = keepRaw }
+    init(keepRaw: Bool) { self.keepRaw = keepRaw }
 
-    /// Starts a new chunk whose output range begins at `offset`.
-    func start(at offset: Int) {
-        pending.removeAll(keepingCapacity: true)
-        newlines = 0
-        lastLineStart = nil
+    /// Starts a chunk whose owned range begins at `offset`, into `list`.
+    mutating func start(at offset: Int, into list: ChunkFindings) {
+        list.pending.removeAll(keepingCapacity: true)
+        list.newlines = 0
+        list.lastLineStart = nil
+        self.list = list
         cursor = offset
     }
 
+    mutating func unchanged(_ range: Range<Int>, of window: UnsafeRawBufferPointer) {}
+
+    mutating func matched(_ span: Span, of window: UnsafeRawBufferPointer) {
+        countLines(in: window, upTo: span.start)
+        let bytes = UnsafeRawBufferPointer(rebasing: window[span.start..<span.end])
+        list.pending.append(ChunkFindings.Pending(windowOffset: span.start, lineInChunk: list.newlines, lineStart: list.lastLineStart,
+                                                  length: span.end - span.start, type: span.type,
+                                                  masked: Masking.mask(bytes, type: span.type),
+                                                  raw: keepRaw ? String(decoding: bytes, as: UTF8.self) : nil))
+    }
+
+    mutating func finished(upTo end: Int, of window: UnsafeRawBufferPointer) {
+        countLines(in: window, upTo: end)
+    }
+
     /// Counts newlines from the cursor up to `limit`.
-    private func advance(in window: UnsafeRawBufferPointer, to limit: Int) {
+    private mutating func countLines(in window: UnsafeRawBufferPointer, upTo limit: Int) {
         guard cursor < limit, let base = window.baseAddress else { return }
         let p = base.assumingMemoryBound(to: UInt8.self)
         var i = cursor
         while i < limit {
             guard let hit = memchr(p + i, Int32(UInt8(ascii: "\n")), limit - i) else { break }
             let at = UnsafeRawPointer(hit) - base
-            newlines += 1
-            lastLineStart = at + 1
+            list.newlines += 1
+            list.lastLineStart = at + 1
             i = at + 1
         }
         cursor = max(cursor, limit)
     }
-
-    /// Records `span` (a match the chunk owns).
-    func record(_ span: Span, in window: UnsafeRawBufferPointer) {
-        advance(in: window, to: span.start)
-        let bytes = UnsafeRawBufferPointer(rebasing: window[span.start..<span.end])
-        pending.append(Pending(windowOffset: span.start, lineInChunk: newlines, lineStart: lastLineStart,
-                               length: span.end - span.start, type: span.type,
-                               masked: Masking.mask(bytes, type: span.type),
-                               raw: keepRaw ? String(decoding: bytes, as: UTF8.self) : nil))
-    }
-
-    /// Counts the rest of the chunk's newlines.
-    func finishLines(in window: UnsafeRawBufferPointer, upTo end: Int) {
-        advance(in: window, to: end)
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -27,12 +27,16 @@ public struct ScanOptions: Sendable {
 public struct FileReport: Sendable {
     /// The path as given or found while walking.
     public var path: String
-    /// Findings in line order.
-    public var findings: [Finding]
+    /// Findings per type (the findings themselves went to the `ScanReporter`).
+    public var counts = TypeCounts()
     /// Decoded bytes scanned.
-    public var bytes: Int
+    public var bytes = 0
     /// Set when the file could not be scanned (one line, no raw values).
     public var error: String?
+    /// All findings.
+    public var findingCount: Int { DetectionType.allCases.reduce(0) { $0 + counts[$1] } }
+    /// A report of `path` with nothing found yet.
+    public init(path: String) { self.path = path }
     /// True when the file was skipped as binary.
     public var skippedBinary = false
     /// True when the file was skipped for `--max-filesize`.

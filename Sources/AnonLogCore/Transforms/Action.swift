@@ -39,6 +39,11 @@ public struct ActionPlan: Sendable, Equatable {
         }
     }
 
+    /// Every type kept: a plan for runs that change nothing (a scan).
+    public static let keepAll = ActionPlan(actions: DetectionType.allCases.map { _ in .keep })
+
+    private init(actions: [Action]) { self.actions = actions }
+
     /// Whether any type's action needs the secret key.
     public var needsKey: Bool { actions.contains { $0.needsKey } }
 
