@@ -2,7 +2,7 @@
 /// the matches the chunk owns (ripgrep's searcher/sink split). A rewrite copies and replaces;
 /// a scan masks and numbers lines. Sinks are structs the searcher is specialised for, so the
 /// calls inline into the search loop.
-protocol ChunkSink {
+protocol ChunkSink: SpanTagger {
     /// Window bytes `range` hold no match the chunk owns.
     mutating func unchanged(_ range: Range<Int>, of window: UnsafeRawBufferPointer)
     /// A match the chunk owns.
@@ -17,6 +17,8 @@ protocol ChunkSink {
 }
 
 extension ChunkSink {
+    var tagsSpans: Bool { false }
+    func tag(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType) -> UInt32 { 0 }
     var looksAhead: Bool { false }
     func upcoming(_ span: Span) {}
 }
@@ -59,7 +61,7 @@ struct ChunkSearcher: Sendable {
             return SearchResult(outputFrom: body.lowerBound, coveredUntil: body.upperBound, counts: counts)
         }
         // A window at the stream's start starts a line (without lookbehind it must be there).
-        scanner.scan(window, startsLine: windowStartsStream ?? (body.lowerBound == 0))
+        scanner.scan(window, startsLine: windowStartsStream ?? (body.lowerBound == 0), tagger: sink)
         var position = startAt ?? body.lowerBound
         var index = 0
         let spans = scanner.spans

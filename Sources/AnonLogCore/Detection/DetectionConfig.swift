@@ -1,31 +1,5 @@
 import Foundation
 
-/// A date without time, used as "today" for the century of 10-digit personnummer.
-public struct CalendarDay: Sendable, Equatable {
-    /// Full year, e.g. 2026.
-    public var year: Int
-    /// 1–12.
-    public var month: Int
-    /// 1–31.
-    public var day: Int
-
-    /// Creates a day.
-    public init(year: Int, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// Today in UTC.
-    public static var today: CalendarDay {
-        let seconds = time_t(Date().timeIntervalSince1970)
-        var parts = tm()
-        var copy = seconds
-        gmtime_r(&copy, &parts)
-        return CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-    }
-}
-
 /// What the scanner looks for, fixed before the pipeline starts.
 public struct DetectionConfig: Sendable {
     /// "Today", for the century of `YYMMDD-NNNN` forms.

@@ -22,7 +22,7 @@ enum IPv6Detector {
     static func matchBytes(_ p: UnsafePointer<UInt8>, count n: Int, colon: Int, resume: inout Int) -> Span? {
         resume = colon + 1
         var start = colon
-        while start > 0 && colon - start < 5 && isHex(p[start - 1]) { start -= 1 }
+        while start > 0 && colon - start < 5 && Hex.isDigit(p[start - 1]) { start -= 1 }
         guard colon - start <= 4 else { return nil }
         if start > 0 {
             let before = p[start - 1]
@@ -42,7 +42,7 @@ enum IPv6Detector {
                 continue
             }
             let groupStart = i
-            while i < n && i - groupStart < 5 && isHex(p[i]) { i += 1 }
+            while i < n && i - groupStart < 5 && Hex.isDigit(p[i]) { i += 1 }
             let length = i - groupStart
             if length == 0 || length > 4 {
                 i = groupStart
@@ -64,7 +64,7 @@ enum IPv6Detector {
             if groups == 8 { break }
             if i < n && p[i] == UInt8(ascii: ":") && !(i + 1 < n && p[i + 1] == UInt8(ascii: ":")) {
                 // A single colon must be followed by another group.
-                if i + 1 < n && isHex(p[i + 1]) { i += 1; continue }
+                if i + 1 < n && Hex.isDigit(p[i + 1]) { i += 1; continue }
                 break
             }
             if !(i + 1 < n && p[i] == UInt8(ascii: ":")) { break }
@@ -74,12 +74,9 @@ enum IPv6Detector {
             let after = p[end]
             if ByteClass.isAlnum(after) { return nil }
             if after == UInt8(ascii: ".") && end + 1 < n && ByteClass.isAlnum(p[end + 1]) { return nil }
-            if after == UInt8(ascii: ":") && end + 1 < n && isHex(p[end + 1]) && !compressed { return nil }
+            if after == UInt8(ascii: ":") && end + 1 < n && Hex.isDigit(p[end + 1]) && !compressed { return nil }
         }
         resume = max(resume, end)
         return Span(start: start, end: end, type: .ipv6)
     }
-
-    @inline(__always)
-    static func isHex(_ b: UInt8) -> Bool { ByteClass.isDigit(b) || (b | 0x20) &- 97 < 6 }
 }

@@ -19,10 +19,6 @@ public struct Scanner: Sendable {
     /// What to look for.
     public let config: DetectionConfig
 
-    /// Whether each span gets its pseudonym cache hash (`Span.cacheSlot`), computed while its
-    /// bytes are still in cache; set when the spans will be pseudonymised.
-    var computesCacheSlots = false
-
     /// Where the candidate stage writes one batch's masks; reused, so a scan allocates nothing.
     private var batch = CandidateBatch()
 
@@ -38,11 +34,22 @@ public struct Scanner: Sendable {
     /// Finds all matches in `window`, replacing `spans`. `startsLine` says whether the window's
     /// first byte starts a line (the stream's start); otherwise line starts are after newlines.
     public mutating func scan(_ window: UnsafeRawBufferPointer, startsLine: Bool = true) {
-        scan(window, startsLine: startsLine, stage: Scanner.candidateStage)
+        scan(window, startsLine: startsLine, stage: Scanner.candidateStage, tagger: NoTags())
+    }
+
+    /// `scan`, each new span tagged by `tagger` while its bytes are still in cache.
+    mutating func scan<Tagger: SpanTagger>(_ window: UnsafeRawBufferPointer, startsLine: Bool, tagger: Tagger) {
+        scan(window, startsLine: startsLine, stage: Scanner.candidateStage, tagger: tagger)
     }
 
     /// `scan` with a given candidate stage (the tests run every stage the CPU has).
     mutating func scan(_ window: UnsafeRawBufferPointer, startsLine: Bool, stage: AnonLogCandidatesFunction) {
+        scan(window, startsLine: startsLine, stage: stage, tagger: NoTags())
+    }
+
+    /// The scan itself, with a candidate stage and a tagger.
+    mutating func scan<Tagger: SpanTagger>(_ window: UnsafeRawBufferPointer, startsLine: Bool, stage: AnonLogCandidatesFunction,
+                                           tagger: Tagger) {
         spans.removeAll(keepingCapacity: true)
         guard let raw = window.baseAddress, window.count > 0 else { return }
         let p = raw.assumingMemoryBound(to: UInt8.self)
@@ -59,6 +66,7 @@ public struct Scanner: Sendable {
         if types.contains(.personnummer) { want |= UInt32(ANONLOG_WANT_PERSONNUMMER) }
         if types.contains(.username) && !config.knownUsers.isEmpty { want |= UInt32(ANONLOG_WANT_WORDS) }
         let email = types.contains(.email), users = types.contains(.username)
+        let tags = tagger.tagsSpans
         if want != 0 {
             // A copy of this scanner shares the buffer until one of them scans: copy on write.
             if !isKnownUniquelyReferenced(&batch) { batch = CandidateBatch() }
@@ -79,7 +87,7 @@ public struct Scanner: Sendable {
                     let found = spans.count
                     verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
                            email: email, users: users, resume: &resume)
-                    if computesCacheSlots && spans.count > found { computeCacheSlots(p, from: found) }
+                    if tags && spans.count > found { tag(p, from: found, with: tagger) }
                 }
                 // While the batch's lines are still in cache.
                 if users && spans.count > batchSpans { spreadUsernames(p, n, from: batchSpans, line: &line) }
@@ -133,19 +141,19 @@ public struct Scanner: Sendable {
                 if spreads == nil { spreads = UsernameDetector.isPropagatable(p, span.start, span.end) }
                 guard spreads == true else { continue }
                 var copy = Span(start: at, end: end, type: .username)
-                copy.cacheSlot = span.cacheSlot
+                copy.tag = span.tag
                 copy.spread = true
                 spans.append(copy)
             }
         }
     }
 
-    /// Gives the spans from `first` on their cache hash, from bytes the block's
-    /// verification has just read (later, in the rewrite, they are often out of cache).
-    private mutating func computeCacheSlots(_ p: UnsafePointer<UInt8>, from first: Int) {
+    /// Tags the spans from `first` on, from bytes the block's verification has just read
+    /// (later, in the rewrite, they are often out of cache).
+    private mutating func tag<Tagger: SpanTagger>(_ p: UnsafePointer<UInt8>, from first: Int, with tagger: Tagger) {
         for k in first..<spans.count {
             let span = spans[k]
-            spans[k].cacheSlot = ReplacementCache.hint(p + span.start, span.end - span.start, span.type)
+            spans[k].tag = tagger.tag(p + span.start, span.end - span.start, span.type)
         }
     }
 

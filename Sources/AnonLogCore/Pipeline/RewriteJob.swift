@@ -39,7 +39,7 @@ struct RewriteJob: PipelineJob {
 
     /// The finished hashes, in hex.
     func digests() -> (input: String, output: String)? {
-        hashes.map { (PseudonymRegistry.hex($0.input), PseudonymRegistry.hex($0.output)) }
+        hashes.map { (Hex.encode(Array($0.input.finalize())), Hex.encode(Array($0.output.finalize()))) }
     }
 
     mutating func deliver(_ slot: ChunkSlot) throws -> Bool {

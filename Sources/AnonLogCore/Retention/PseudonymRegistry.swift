@@ -54,6 +54,6 @@ public final class PseudonymRegistry: @unchecked Sendable {
 
     /// The lower-case hex form of a finished hash.
     static func hex(_ hash: SHA256) -> String {
-        hash.finalize().map { String(format: "%02x", $0) }.joined()
+        Hex.encode(Array(hash.finalize()))
     }
 }

@@ -235,14 +235,9 @@ public struct Sweeper: Sendable {
     }
 
     /// The UTC day of a time in seconds since the epoch.
-    public static func dayOf(_ seconds: Int) -> CalendarDay { day(seconds) }
+    public static func dayOf(_ seconds: Int) -> CalendarDay { CalendarDay(epochSeconds: seconds) }
 
-    static func day(_ seconds: Int) -> CalendarDay {
-        var value = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&value, &parts)
-        return CalendarDay(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-    }
+    static func day(_ seconds: Int) -> CalendarDay { CalendarDay(epochSeconds: seconds) }
 
     /// A date in the file name (`2026-11-26` or `20261126`), as seconds since the epoch (UTC).
     static func dateInName(_ path: String) -> Int? {

@@ -35,6 +35,14 @@ struct RewriteSink: ChunkSink {
         replacer.write(span, of: window, into: out)
     }
 
+    /// Keyed actions look their matches up in the pseudonym cache: the tag is its hint.
+    var tagsSpans: Bool { looksAhead }
+
+    @inline(__always)
+    func tag(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType) -> UInt32 {
+        ReplacementCache.hint(p, count, type)
+    }
+
     @inline(__always)
     func upcoming(_ span: Span) {
         replacer.prefetch(span)
@@ -59,7 +67,6 @@ public struct ChunkRewriter: Sendable {
                 inputBytes: Int? = nil) {
         self.plan = plan
         searcher = ChunkSearcher(config: detection)
-        searcher.scanner.computesCacheSlots = plan.needsKey
         let replacer = Replacer(plan: plan, config: transform, cacheSlots: ReplacementCache.slotCount(forInput: inputBytes))
         sink = RewriteSink(replacer: replacer, out: ChunkBuffer(capacity: 0), looksAhead: plan.needsKey)
     }

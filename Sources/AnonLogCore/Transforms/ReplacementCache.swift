@@ -84,7 +84,7 @@ struct ReplacementCache: @unchecked Sendable {
         return count
     }
 
-    /// The bit of a `Span.cacheSlot` that says it holds hash bits (the set index is their low bits).
+    /// The bit of a `Span.tag` that says it holds hash bits (the set index is their low bits).
     static let hintValid: UInt32 = 1 << 31
 
     /// The slot hint for `p[0..<count]` of `type`: its hash's low 31 bits with `hintValid`

@@ -76,7 +76,7 @@ struct Replacer: Sendable {
         case .pseudonymize, .encrypt:
             selectEpoch(for: span, in: window)
             // A keyed action means the plan needs a key, so the cache exists.
-            if cache!.lookup(p, count, type: span.type, generation: currentGeneration, hint: span.cacheSlot, into: out) { return }
+            if cache!.lookup(p, count, type: span.type, generation: currentGeneration, hint: span.tag, into: out) { return }
             let before = out.count
             // The keys first: fetching them (mutating) inside the call's arguments made Swift
             // copy the whole replacer to call the non-mutating `pseudonymize` on it. Borrowed,
@@ -84,7 +84,7 @@ struct Replacer: Sendable {
             // miss (atomic, waiting for the miss's stores to drain) was 6% of a run where every
             // address is distinct.
             currentKeys()._withUnsafeGuaranteedRef { pseudonymize(span.type, p, count, keys: $0, into: out) }
-            cache!.store(p, count, type: span.type, generation: currentGeneration, hint: span.cacheSlot,
+            cache!.store(p, count, type: span.type, generation: currentGeneration, hint: span.tag,
                         replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
         }
     }
@@ -92,7 +92,7 @@ struct Replacer: Sendable {
     /// Starts loading the cache set `span` will look up, when the scanner gave its hint.
     @inline(__always)
     func prefetch(_ span: Span) {
-        cache?.prefetch(hint: span.cacheSlot)
+        cache?.prefetch(hint: span.tag)
     }
 
     // MARK: redact

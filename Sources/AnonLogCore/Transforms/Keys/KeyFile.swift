@@ -97,37 +97,3 @@ public struct KeyFile: Sendable {
         directory.sync()
     }
 }
-
-/// Lowercase hex.
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func decode(_ text: [UInt8]) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - 48
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - 87
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - 55
-            default: return nil
-            }
-        }
-        var out = [UInt8]()
-        var i = 0
-        while i < text.count {
-            guard let high = value(text[i]), let low = value(text[i + 1]) else { return nil }
-            out.append(high << 4 | low)
-            i += 2
-        }
-        return out
-    }
-}
