@@ -1,7 +1,13 @@
 // The candidate stage (Candidates.h): one body, instantiated once per mask kernel so that each
-// copy inlines its kernel under the matching target attribute.
+// copy inlines its kernel under the matching target attribute. The body loads the masks,
+// loops over eight blocks at a time and ORs what each detector's function (IPv4Candidates.h,
+// IPv6Candidates.h, PersonnummerCandidates.h, UsernameCandidates.h) returns.
 #include "Candidates.h"
+#include "IPv4Candidates.h"
+#include "IPv6Candidates.h"
 #include "MaskKernels.h"
+#include "PersonnummerCandidates.h"
+#include "UsernameCandidates.h"
 
 /// The masks of the block at `offset`; bytes past `n` read as zero.
 static inline __attribute__((always_inline)) void load_block(void (*kernel)(const uint8_t *, AnonLogByteMasks *),
@@ -19,92 +25,6 @@ static inline __attribute__((always_inline)) void load_block(void (*kernel)(cons
     }
 }
 
-static inline unsigned low_bit(uint64_t bits) { return (unsigned)__builtin_ctzll(bits); }
-
-/// Whether an ls/tar listing line may start with `b` (a file-type letter).
-static inline int is_file_type(uint8_t b) {
-    return b == '-' || b == 'd' || b == 'l' || b == 'c' || b == 'b' || b == 'p' || b == 's' || b == 'h';
-}
-
-/// Whether the line at `start` may name a user, so that `UsernameDetector.lineStart` must
-/// look: it may be an `ls -l`/`tar -tv` listing (its first byte a file-type letter), or a CLF
-/// line `host ident user [digit` (fields free of blanks and quotes) whose ident and user are
-/// not both `-`. `stops` has a bit for every space, tab, newline or quote from `start` on;
-/// when fewer than three lie in those 64 bytes, the answer is yes and the detector decides.
-static inline __attribute__((always_inline)) int may_name_user(const uint8_t *p, size_t n, size_t start, uint64_t stops) {
-    if (is_file_type(p[start])) return 1;
-    // Most lines of an access log are anonymous: one 8-byte load decides them (the general
-    // walk below gives the same answer for them, at several mispredicted branches per line).
-    if (stops != 0) {
-        size_t host = start + low_bit(stops);
-        if (host > start && host + 8 <= n) {
-            uint64_t word;
-            memcpy(&word, p + host, sizeof word);
-            // " - - [" in memory order (little-endian), the last two bytes masked off.
-            if ((word & 0xFFFFFFFFFFFFull) == 0x5B202D202D20ull) return 0;
-        }
-    }
-    size_t field[3];
-    for (int k = 0; k < 3; k++) {
-        if (stops == 0) return 1;
-        field[k] = start + low_bit(stops);
-        stops &= stops - 1;
-        if (p[field[k]] != ' ') return 0;   // a field ended by a tab, quote or newline: not CLF
-    }
-    size_t host = field[0], ident = field[1], user = field[2];
-    if (host == start || ident == host + 1 || user == ident + 1) return 0;
-    if (user + 1 < n && p[user + 1] != '[' && (uint8_t)(p[host - 1] - '0') <= 9) {
-        // Apache's vhost_combined: `vhost:port host ident user [`; one field more.
-        if (stops == 0) return 1;
-        size_t next = start + low_bit(stops);
-        if (p[next] != ' ' || next == user + 1) return 0;
-        host = ident;
-        ident = user;
-        user = next;
-    }
-    if (user + 2 >= n || p[user + 1] != '[' || (uint8_t)(p[user + 2] - '0') > 9) return 0;
-    // `host - - [`: an anonymous line.
-    return !(ident == host + 2 && user == ident + 2 && p[host + 1] == '-' && p[ident + 1] == '-');
-}
-
-/// The first `length` (<= 8) bytes of `text` as a little-endian word: what an 8-byte load of
-/// memory holding them gives in its low bytes.
-static inline uint64_t text_word(const char *text, int length) {
-    uint64_t word = 0;
-    for (int k = length - 1; k >= 0; k--) word = (word << 8) | (uint8_t)text[k];
-    return word;
-}
-
-/// The 8 bytes at `p`, unaligned, in memory order (little-endian).
-static inline uint64_t load_word(const uint8_t *p) {
-    uint64_t word;
-    memcpy(&word, p, sizeof word);
-    return word;
-}
-
-/// Whether the colon at `colon` may end a username key of JSON (`"user"`, `"login"`, `"owner"`,
-/// `"group"`, `"username"`): the key's bytes compared as words, one branch-free verdict. A
-/// blank before the colon (`"user" :`), or a colon too near the window's start for the loads,
-/// is left for the detector to decide.
-static inline __attribute__((always_inline)) uint64_t may_end_json_user_key(const uint8_t *p, size_t colon) {
-    if (colon < 10 || p[colon - 1] != '"') return 1;
-    uint64_t last = load_word(p + colon - 8), before = load_word(p + colon - 9);
-    return ((last >> 16) == text_word("\"user\"", 6)) | ((last >> 8) == text_word("\"login\"", 7))
-        | ((last >> 8) == text_word("\"owner\"", 7)) | ((last >> 8) == text_word("\"group\"", 7))
-        | (before == text_word("username", 8));
-}
-
-/// Whether the `=` at `equals` may end a username key of `key=value` (`user`, `ruser`, `login`,
-/// `logname`, `username`, `sasl_username`, `uid`, in any case) or sudo's `TTY`: the last bytes before
-/// it, case-folded, compared as words. Folding with 0x20 maps only letters onto letters.
-static inline __attribute__((always_inline)) uint64_t may_end_user_key(const uint8_t *p, size_t equals) {
-    if (equals < 8) return 1;
-    uint64_t key = load_word(p + equals - 8) | 0x2020202020202020ull;
-    return ((key >> 32) == text_word("user", 4)) | ((key >> 24) == text_word("login", 5))
-        | ((key >> 8) == text_word("logname", 7)) | (key == text_word("username", 8)) | ((key >> 40) == text_word("tty", 3))
-        | ((key >> 40) == text_word("uid", 3));
-}
-
 /// The candidates of `bits` (block at `base`) that `keep` lets through.
 static inline __attribute__((always_inline)) uint64_t filter_bits(const uint8_t *p, size_t base, uint64_t bits,
                                                                    uint64_t (*keep)(const uint8_t *, size_t)) {
@@ -117,13 +37,9 @@ static inline __attribute__((always_inline)) uint64_t filter_bits(const uint8_t 
     return kept;
 }
 
-/// Eight blocks' masks of one class, one 64-bit lane per block; the compiler maps the
-/// operators onto AVX-512, AVX2 or SSE2 registers, whichever the function's target has.
-typedef uint64_t Lanes __attribute__((vector_size(64), aligned(8)));
-
-/// The byte classes of `AnonLogByteMasks`, as rows of `RawMasks`.
-enum { DIGIT, LETTER, DOT, COLON, SPECIAL, EQUALS, NEWLINE, SPACE, SLASH, R, ESL, HEX_LETTER, QUOTE_TAB, DASH_PLUS,
-       KEY_END, HOME_LETTER, CLASSES };
+/// The byte classes of `AnonLogByteMasks`, as rows of `RawMasks`, in its field order.
+enum { DIGIT, LETTER, DOT, COLON, SPECIAL, EQUALS, NEWLINE, SPACE, SLASH, PHRASE_END, CONTEXT_TAIL, HEX_LETTER, QUOTE_TAB,
+       DASH_PLUS, KEY_END, CONTEXT_HEAD, CLASSES };
 
 /// Row width: the block before the batch, the batch, the block after, and padding so that
 /// eight lanes can always be read.
@@ -144,19 +60,14 @@ static inline __attribute__((always_inline)) void store_masks(RawMasks *raw, siz
     raw->row[NEWLINE][index] = m->newline;
     raw->row[SPACE][index] = m->space;
     raw->row[SLASH][index] = m->slash;
-    raw->row[R][index] = m->r;
-    raw->row[ESL][index] = m->esl;
+    raw->row[PHRASE_END][index] = m->phraseEnd;
+    raw->row[CONTEXT_TAIL][index] = m->contextTail;
     raw->row[HEX_LETTER][index] = m->hexLetter;
     raw->row[QUOTE_TAB][index] = m->quoteTab;
     raw->row[DASH_PLUS][index] = m->dashPlus;
     raw->row[KEY_END][index] = m->keyEnd;
-    raw->row[HOME_LETTER][index] = m->homeLetter;
+    raw->row[CONTEXT_HEAD][index] = m->contextHead;
 }
-
-/// Lanes k bytes ahead: bit i of lane b is bit i + k of block b, continued by block b + 1.
-#define AHEAD(x, next, k) (((x) >> (k)) | ((next) << (64 - (k))))
-/// Lanes k bytes behind, continued from block b - 1.
-#define BEHIND(x, prev, k) (((x) << (k)) | ((prev) >> (64 - (k))))
 
 /// A kernel that writes class k of a full block to `out[k * stride]` (NULL: use the plain one).
 typedef void (*StridedKernel)(const uint8_t *, uint64_t *, size_t);
@@ -204,7 +115,6 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
 
     // Combine, eight blocks at a time.
     uint64_t blocksWithLines = 0, blocksWithCandidates = 0, blocksWithKeys = 0;
-    const Lanes one = (Lanes){1, 1, 1, 1, 1, 1, 1, 1};
     const Lanes weights = (Lanes){1, 2, 4, 8, 16, 32, 64, 128};
     // `=` after a key's last letter, by block, before its key is compared.
     uint64_t keyEquals[ANONLOG_BATCH_BLOCKS] __attribute__((aligned(64)));
@@ -213,107 +123,35 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
 #define CUR(c) (*(const Lanes *)&raw.row[c][j + 1])
 #define PREV(c) (*(const Lanes *)&raw.row[c][j])
 #define NEXT(c) (*(const Lanes *)&raw.row[c][j + 2])
+#define CLASS(c) ((Class){CUR(c), PREV(c), NEXT(c)})
 #define OUT(k) (*(Lanes *)&out[(k) * ANONLOG_BATCH_BLOCKS + j])
         Lanes digit = CUR(DIGIT), prevDigit = PREV(DIGIT), nextDigit = NEXT(DIGIT);
         Lanes alnum = digit | CUR(LETTER), prevAlnum = prevDigit | PREV(LETTER);
-        if (want & ANONLOG_WANT_IPV4) {
-            // Dots with digits on both sides, here and in the next block; then those followed
-            // 2-4 bytes later by another, twice (a quad's third dot is at most 8 bytes on).
-            Lanes dot = CUR(DOT), nextDot = NEXT(DOT);
-            Lanes here = dot & BEHIND(digit, prevDigit, 1) & AHEAD(digit, nextDigit, 1);
-            Lanes there = nextDot & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
-            Lanes secondHere = here & (AHEAD(here, there, 2) | AHEAD(here, there, 3) | AHEAD(here, there, 4));
-            Lanes secondThere = there & ((there >> 2) | (there >> 3) | (there >> 4));
-            Lanes dotted = here & (AHEAD(secondHere, secondThere, 2) | AHEAD(secondHere, secondThere, 3)
-                                   | AHEAD(secondHere, secondThere, 4));
-            // The same for dashes: a host name's `ec2-52-80-34-196` (ISO dates have two only).
-            Lanes dash = CUR(DASH_PLUS), nextDash = NEXT(DASH_PLUS);
-            Lanes dashHere = dash & BEHIND(digit, prevDigit, 1) & AHEAD(digit, nextDigit, 1);
-            Lanes dashed = dashHere & 0;
-            // Most blocks have no dash between digits (CLF dates use '/'): skip the chain there.
-            if (__builtin_reduce_or(dashHere) != 0) {
-                Lanes dashThere = nextDash & BEHIND(nextDigit, digit, 1) & ((nextDigit >> 1) | (one << 63));
-                Lanes dashSecondHere = dashHere & (AHEAD(dashHere, dashThere, 2) | AHEAD(dashHere, dashThere, 3)
-                                                   | AHEAD(dashHere, dashThere, 4));
-                Lanes dashSecondThere = dashThere & ((dashThere >> 2) | (dashThere >> 3) | (dashThere >> 4));
-                dashed = dashHere & (AHEAD(dashSecondHere, dashSecondThere, 2) | AHEAD(dashSecondHere, dashSecondThere, 3)
-                                     | AHEAD(dashSecondHere, dashSecondThere, 4));
-            }
-            OUT(ANONLOG_IPV4) = dotted | dashed;
-        }
+        if (want & ANONLOG_WANT_IPV4) OUT(ANONLOG_IPV4) = ipv4_candidates(digit, prevDigit, nextDigit, CLASS(DOT), CLASS(DASH_PLUS));
         if (want & ANONLOG_WANT_IPV6) {
-            // A colon after a run of at most four hex digits that follows a boundary byte; with
-            // no digits, only the first colon of a "::" (an address cannot start with one colon,
-            // and JSON's `":"` would otherwise be a candidate at every key).
-            Lanes colon = CUR(COLON), nextColon = NEXT(COLON);
-            Lanes hex = digit | CUR(HEX_LETTER), prevHex = prevDigit | PREV(HEX_LETTER);
-            Lanes boundary = ~(alnum | CUR(DOT) | CUR(COLON)), prevBoundary = ~(prevAlnum | PREV(DOT) | PREV(COLON));
-            Lanes hex1 = BEHIND(hex, prevHex, 1);
-            Lanes hex2 = hex1 & BEHIND(hex, prevHex, 2);
-            Lanes hex3 = hex2 & BEHIND(hex, prevHex, 3);
-            Lanes hex4 = hex3 & BEHIND(hex, prevHex, 4);
-            Lanes start = (BEHIND(boundary, prevBoundary, 1) & AHEAD(colon, nextColon, 1))
-                | (hex1 & BEHIND(boundary, prevBoundary, 2))
-                | (hex2 & BEHIND(boundary, prevBoundary, 3)) | (hex3 & BEHIND(boundary, prevBoundary, 4))
-                | (hex4 & BEHIND(boundary, prevBoundary, 5));
-            // Only in blocks where an address can be: a "::", or six colons in this block and
-            // the next (lowest bits cleared five times, from this block first, must leave one).
-            Lanes doubleColon = (colon & (colon >> 1)) | (nextColon & (nextColon >> 1)) | ((colon >> 63) & nextColon & one);
-            Lanes low = colon, high = nextColon;
-            for (int k = 0; k < 5; k++) {
-                Lanes lowLeft = (Lanes)(low != 0);   // all ones where this block still has a colon
-                low = (low & (low - one) & lowLeft) | (low & ~lowLeft);
-                high = (high & (high - one) & ~lowLeft) | (high & lowLeft);
-            }
-            Lanes possible = (Lanes)(doubleColon != 0) | (Lanes)((low | high) != 0);
-            OUT(ANONLOG_IPV6) = colon & start & possible;
+            Class hex = {digit | CUR(HEX_LETTER), prevDigit | PREV(HEX_LETTER), nextDigit | NEXT(HEX_LETTER)};
+            Class boundary = {~(alnum | CUR(DOT) | CUR(COLON)), ~(prevAlnum | PREV(DOT) | PREV(COLON)), (Lanes){0}};
+            OUT(ANONLOG_IPV6) = ipv6_candidates(hex, boundary, CLASS(COLON));
         }
         if (want & ANONLOG_WANT_SPECIAL) {
             OUT(ANONLOG_SPECIAL) = CUR(SPECIAL);
-            // key=value: only after the last letter of a username key (or of sudo's TTY); the
-            // key itself is compared below, and the survivors join the special row.
+            // key=value: the key itself is compared below, and the survivors join the special row.
             if (want & ANONLOG_WANT_USERS) {
-                *(Lanes *)&keyEquals[j] = CUR(EQUALS) & BEHIND(CUR(KEY_END), PREV(KEY_END), 1);
+                *(Lanes *)&keyEquals[j] = key_equals_candidates(CUR(EQUALS), CLASS(KEY_END));
                 blocksWithKeys |= __builtin_reduce_or((Lanes)(*(Lanes *)&keyEquals[j] != 0) & weights) << j;
             }
         }
         if (want & ANONLOG_WANT_PERSONNUMMER) {
-            // Run starts of exactly 10 or 12 digits, or of 6 or 8 followed by '-' or '+', or by a
-            // letter other than a-f (interim numbers without separator, YYMMDDTNNN; Swift checks
-            // the letter).
-            Lanes runStart = digit & ~BEHIND(digit, prevDigit, 1);
-            Lanes six = runStart & AHEAD(digit, nextDigit, 1) & AHEAD(digit, nextDigit, 2) & AHEAD(digit, nextDigit, 3)
-                & AHEAD(digit, nextDigit, 4) & AHEAD(digit, nextDigit, 5);
-            Lanes d6 = AHEAD(digit, nextDigit, 6), d7 = AHEAD(digit, nextDigit, 7), d8 = AHEAD(digit, nextDigit, 8);
-            Lanes d9 = AHEAD(digit, nextDigit, 9), d10 = AHEAD(digit, nextDigit, 10), d11 = AHEAD(digit, nextDigit, 11);
-            Lanes d12 = AHEAD(digit, nextDigit, 12);
-            Lanes dash = CUR(DASH_PLUS), nextDash = NEXT(DASH_PLUS);
-            Lanes eight = d6 & d7, ten = eight & d8 & d9, twelve = ten & d10 & d11;
             // Not a-f: a hex id's digits are followed by those, and interim letters are none of them.
-            Lanes letter = CUR(LETTER) & ~CUR(HEX_LETTER), nextLetter = NEXT(LETTER) & ~NEXT(HEX_LETTER);
-            Lanes stop = dash | letter, nextStop = nextDash | nextLetter;
-            Lanes separated = (~d6 & AHEAD(stop, nextStop, 6)) | (eight & ~d8 & AHEAD(stop, nextStop, 8));
-            OUT(ANONLOG_PERSONNUMMER) = six & (separated | (ten & ~d10) | (twelve & ~d12));
+            Class stop = {CUR(DASH_PLUS) | (CUR(LETTER) & ~CUR(HEX_LETTER)), (Lanes){0},
+                          NEXT(DASH_PLUS) | (NEXT(LETTER) & ~NEXT(HEX_LETTER))};
+            OUT(ANONLOG_PERSONNUMMER) = personnummer_candidates(digit, prevDigit, nextDigit, stop);
         }
         if (want & ANONLOG_WANT_USERS) {
-            // A JSON key's colon: after blanks, or after a quote that follows the key's last
-            // letter (blanks and quotes two back are let through for `"user" :`).
-            Lanes space = CUR(SPACE), prevSpace = PREV(SPACE), quote = CUR(QUOTE_TAB), prevQuote = PREV(QUOTE_TAB);
-            Lanes keyOrBlank = CUR(KEY_END) | space | quote, prevKeyOrBlank = PREV(KEY_END) | prevSpace | prevQuote;
-            OUT(ANONLOG_JSON_COLON) = CUR(COLON) & (BEHIND(space, prevSpace, 1)
-                | (BEHIND(quote, prevQuote, 1) & BEHIND(keyOrBlank, prevKeyOrBlank, 2)));
+            OUT(ANONLOG_JSON_COLON) = json_colon_candidates(CUR(COLON), CLASS(SPACE), CLASS(QUOTE_TAB), CLASS(KEY_END));
             blocksWithKeys |= __builtin_reduce_or((Lanes)(OUT(ANONLOG_JSON_COLON) != 0) & weights) << j;
-            Lanes r = CUR(R), prevR = PREV(R);
-            Lanes x = CUR(HOME_LETTER), prevX = PREV(HOME_LETTER), esl = CUR(ESL), prevEsl = PREV(ESL);
-            // "for NAME" ('o' is a home letter) and "user NAME" ('s', 'e' are in e/s/l).
-            OUT(ANONLOG_AFTER_R) = space & BEHIND(r, prevR, 1)
-                & (BEHIND(x, prevX, 2) | (BEHIND(esl, prevEsl, 2) & BEHIND(esl, prevEsl, 3)));
-            // "home/" and "mail/" (three home letters before e/s/l), "Users/" ('r' between
-            // e/s/l, a home letter five back); Swift compares the bytes. "Chrome/" and
-            // "users/" fail here.
-            Lanes homeOrMail = BEHIND(x, prevX, 2) & BEHIND(x, prevX, 3) & BEHIND(x, prevX, 4);
-            Lanes users = BEHIND(r, prevR, 2) & BEHIND(esl, prevEsl, 3) & BEHIND(esl, prevEsl, 4) & BEHIND(x, prevX, 5);
-            OUT(ANONLOG_HOME_SLASH) = CUR(SLASH) & BEHIND(esl, prevEsl, 1) & (homeOrMail | users);
+            OUT(ANONLOG_AFTER_R) = after_word_candidates(CUR(SPACE), CLASS(PHRASE_END), CLASS(CONTEXT_HEAD), CLASS(CONTEXT_TAIL));
+            OUT(ANONLOG_HOME_SLASH) = home_slash_candidates(CUR(SLASH), CLASS(PHRASE_END), CLASS(CONTEXT_HEAD), CLASS(CONTEXT_TAIL));
         }
         if (want & ANONLOG_WANT_WORDS) OUT(ANONLOG_WORD) = alnum & ~BEHIND(alnum, prevAlnum, 1);
         Lanes any = OUT(ANONLOG_IPV4) | OUT(ANONLOG_IPV6) | OUT(ANONLOG_SPECIAL)
@@ -328,6 +166,7 @@ static inline __attribute__((always_inline)) uint64_t candidates_body(
 #undef CUR
 #undef PREV
 #undef NEXT
+#undef CLASS
 #undef OUT
     }
 

@@ -38,8 +38,8 @@ static inline void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
         m->newline |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), lane);
         m->space |= lane_bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), lane);
         m->slash |= lane_bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))), lane);
-        m->r |= lane_bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('r')), lane);
-        m->esl |= lane_bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('e')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('s'))),
+        m->phraseEnd |= lane_bits(_mm_cmpeq_epi8(folded, _mm_set1_epi8('r')), lane);
+        m->contextTail |= lane_bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('e')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('s'))),
                                          _mm_cmpeq_epi8(folded, _mm_set1_epi8('l'))), lane);
         __m128i hexOffset = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
         m->hexLetter |= lane_bits(_mm_cmpeq_epi8(_mm_min_epu8(hexOffset, _mm_set1_epi8(5)), hexOffset), lane);
@@ -48,7 +48,7 @@ static inline void masks_sse2(const uint8_t *p, AnonLogByteMasks *m) {
         __m128i home = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('h')), _mm_cmpeq_epi8(v, _mm_set1_epi8('o'))),
                                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('m')), _mm_cmpeq_epi8(v, _mm_set1_epi8('a'))));
         home = _mm_or_si128(home, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('i')), _mm_cmpeq_epi8(v, _mm_set1_epi8('U'))));
-        m->homeLetter |= lane_bits(home, lane);
+        m->contextHead |= lane_bits(home, lane);
     }
 }
 
@@ -93,8 +93,8 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         r.space |= half_bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), half);
         __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
         r.slash |= half_bits(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('/')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))), half);
-        r.r |= half_bits(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('r')), half);
-        r.esl |= half_bits(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('s'))),
+        r.phraseEnd |= half_bits(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('r')), half);
+        r.contextTail |= half_bits(_mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('e')), _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('s'))),
                                            _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('l'))), half);
         __m256i hexOffset = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a'));
         r.hexLetter |= half_bits(_mm256_cmpeq_epi8(_mm256_min_epu8(hexOffset, _mm256_set1_epi8(5)), hexOffset), half);
@@ -106,7 +106,7 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
         __m256i allowed = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(home_low_table()), lowNibble);
         __m256i highBit = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(high_nibble_bits()), highNibble);
         __m256i outside = _mm256_cmpeq_epi8(_mm256_and_si256(allowed, highBit), _mm256_setzero_si256());
-        r.homeLetter |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(outside) << (32 * half);
+        r.contextHead |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(outside) << (32 * half);
         __m256i keyAllowed = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(key_end_low_table()), lowNibble);
         __m256i keyOutside = _mm256_cmpeq_epi8(_mm256_and_si256(keyAllowed, highBit), _mm256_setzero_si256());
         r.keyEnd |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(keyOutside) << (32 * half);
@@ -174,12 +174,12 @@ static inline void masks_scalar(const uint8_t *p, AnonLogByteMasks *m) {
         if (b == '\n') m->newline |= bit;
         if (b == ' ') m->space |= bit;
         if (b == '/' || b == '\\') m->slash |= bit;
-        if ((b | 0x20) == 'r') m->r |= bit;
-        if ((b | 0x20) == 'e' || (b | 0x20) == 's' || (b | 0x20) == 'l') m->esl |= bit;
+        if ((b | 0x20) == 'r') m->phraseEnd |= bit;
+        if ((b | 0x20) == 'e' || (b | 0x20) == 's' || (b | 0x20) == 'l') m->contextTail |= bit;
         if ((uint8_t)((b | 0x20) - 'a') <= 5) m->hexLetter |= bit;
         if (b == '"' || b == '\t') m->quoteTab |= bit;
         if (b == '-' || b == '+') m->dashPlus |= bit;
-        if (b == 'h' || b == 'o' || b == 'm' || b == 'a' || b == 'i' || b == 'U') m->homeLetter |= bit;
+        if (b == 'h' || b == 'o' || b == 'm' || b == 'a' || b == 'i' || b == 'U') m->contextHead |= bit;
     }
 }
 

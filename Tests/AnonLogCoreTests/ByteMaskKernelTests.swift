@@ -20,18 +20,18 @@ import Testing
             if b == UInt8(ascii: "\n") { m.newline |= bit }
             if b == UInt8(ascii: " ") { m.space |= bit }
             if b == UInt8(ascii: "/") || b == UInt8(ascii: "\\") { m.slash |= bit }
-            if b | 0x20 == UInt8(ascii: "r") { m.r |= bit }
-            if "eslESL".utf8.contains(b) { m.esl |= bit }
+            if b | 0x20 == UInt8(ascii: "r") { m.phraseEnd |= bit }
+            if "eslESL".utf8.contains(b) { m.contextTail |= bit }
             if (b | 0x20) &- 97 < 6 { m.hexLetter |= bit }
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\t") { m.quoteTab |= bit }
             if b == UInt8(ascii: "-") || b == UInt8(ascii: "+") { m.dashPlus |= bit }
-            if "homaiU".utf8.contains(b) { m.homeLetter |= bit }
+            if "homaiU".utf8.contains(b) { m.contextHead |= bit }
         }
         return m
     }
 
     static func fields(_ m: AnonLogByteMasks) -> [UInt64] {
-        [m.digit, m.letter, m.dot, m.colon, m.special, m.equals, m.keyEnd, m.newline, m.space, m.slash, m.r, m.esl, m.hexLetter, m.quoteTab, m.dashPlus, m.homeLetter]
+        [m.digit, m.letter, m.dot, m.colon, m.special, m.equals, m.keyEnd, m.newline, m.space, m.slash, m.phraseEnd, m.contextTail, m.hexLetter, m.quoteTab, m.dashPlus, m.contextHead]
     }
 
     @Test(arguments: ["avx512", "avx2", "sse2", "scalar"])

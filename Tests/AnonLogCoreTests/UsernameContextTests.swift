@@ -97,6 +97,49 @@ import Testing
         #expect(Self.names(bytes) == ["karin_l"])
     }
 
+    /// Words near the keys: each key, its upper-case form, one letter changed, one added or
+    /// dropped at either end. The C prefilter may let more through, never less.
+    static func nearKeys(_ keys: [KeyWord]) -> [String] {
+        var words: Set<String> = []
+        for key in keys.map(\.description) {
+            words.insert(key)
+            words.insert(key.uppercased())
+            words.insert(String(key.dropFirst()))
+            words.insert(String(key.dropLast()))
+            words.insert("x" + key)
+            words.insert(key + "s")
+            for index in key.indices {
+                words.insert(key.replacingCharacters(in: index...index, with: "q"))
+            }
+        }
+        return words.sorted()
+    }
+
+    @Test func theCandidateStageNeverRejectsAKeyTheDetectorAccepts() {
+        for word in Self.nearKeys(UsernameContexts.keys) {
+            let (bytes, offset) = Self.line("auth: " + word + "=karin_l rhost=x")
+            let equals = offset + 6 + word.utf8.count
+            let accepted = !Self.names(bytes).isEmpty
+            for (stage, triggered) in Self.stagesTrigger(bytes, kind: Int32(ANONLOG_SPECIAL), at: equals) where accepted {
+                #expect(triggered, "\(stage): '\(word)=' is a username key but the stage passes over it")
+            }
+            let listed = UsernameContexts.keys.contains { $0.description == word.lowercased() }
+            #expect(accepted == listed, "'\(word)=': the detector and the table disagree")
+        }
+        // `"group"` names a user only beside an equal owner: left to the test above.
+        for word in Self.nearKeys(UsernameContexts.jsonKeys) where word != "group" {
+            let (bytes, offset) = Self.line("{\"\(word)\":\"karin_l\"}")
+            let colon = offset + 1 + word.utf8.count + 2
+            #expect(bytes[colon] == UInt8(ascii: ":"))
+            let accepted = Self.names(bytes) == ["karin_l"]
+            for (stage, triggered) in Self.stagesTrigger(bytes, kind: Int32(ANONLOG_JSON_COLON), at: colon) where accepted {
+                #expect(triggered, "\(stage): '\"\(word)\":' is a username key but the stage passes over it")
+            }
+            let listed = UsernameContexts.jsonKeys.contains { $0.description == word }
+            #expect(accepted == listed, "'\"\(word)\":': the detector and the table disagree")
+        }
+    }
+
     /// The catalogue row of each phrase says where it comes from.
     @Test func everyRowNamesItsSource() {
         for phrase in UsernameContexts.phrases { #expect(phrase.source.utf8CodeUnitCount > 5, "\(phrase.words)") }

@@ -1,3 +1,8 @@
+import CByteMasks
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The username contexts of SPEC.md in one table: the words a name follows in daemons'
 /// messages (and what must come after it), the `key=value` keys and the JSON keys, each with
 /// where the format comes from (`docs/log-formats.md` has the whole catalogue).
@@ -109,16 +114,56 @@ enum UsernameContexts {
         return ends
     }()
 
-    /// `key=value` keys whose value is a username, compared ignoring case: PAM's `user=`,
-    /// `ruser=`, `logname=`; dovecot's `user=<NAME>`; postfix's `sasl_username=`; web query
-    /// strings' `username=`, `login=`; LDAP DNs' `uid=NAME,`. sudo's `TTY=` is apart (the name
-    /// is before it: `NAME : TTY=`).
-    static let keys: [StaticString] = ["user", "ruser", "login", "logname", "username", "sasl_username", "uid"]
+    /// `key=value` keys whose value is a username, compared ignoring case (PAM's `user=`,
+    /// dovecot's `user=<NAME>`, postfix's `sasl_username=`, LDAP's `uid=`, …). The list is
+    /// `ANONLOG_USERNAME_KEYS` in `UsernameKeys.h`, which the C candidate stage compiles its
+    /// prefilter from. sudo's `TTY=` is apart (the name is before it: `NAME : TTY=`).
+    static let keys: [KeyWord] = KeyWord.list(json: false)
 
-    /// JSON keys whose string value is a username (`"group"` only when it equals the owner).
-    static let jsonKeys: [StaticString] = ["user", "login", "owner", "group", "username"]
+    /// JSON keys whose string value is a username (`"group"` only when it equals the owner):
+    /// `ANONLOG_USERNAME_JSON_KEYS` in `UsernameKeys.h`.
+    static let jsonKeys: [KeyWord] = KeyWord.list(json: true)
 
     /// The directories whose next component is a user's: `/home/NAME`, `/Users/NAME`,
     /// `/var/mail/NAME`, `/var/spool/mail/NAME`, and Windows' `C:\Users\NAME\`.
     static let homeDirectories: [StaticString] = ["home", "Users", "var/mail", "var/spool/mail"]
+}
+
+/// A key of up to 16 bytes held inline, so a loop over the keys touches no reference counts.
+struct KeyWord: Sendable, CustomStringConvertible {
+    /// The key's bytes, zero-padded.
+    private let bytes: (UInt64, UInt64)
+    /// Its length in bytes.
+    let count: Int
+
+    init(_ text: UnsafePointer<CChar>) {
+        var bytes: (UInt64, UInt64) = (0, 0)
+        let length = strlen(text)
+        precondition(length <= 16, "username keys are at most 16 bytes")
+        withUnsafeMutableBytes(of: &bytes) { $0.copyMemory(from: UnsafeRawBufferPointer(start: text, count: length)) }
+        self.bytes = bytes
+        count = length
+    }
+
+    /// The C list (`UsernameKeys.h`).
+    static func list(json: Bool) -> [KeyWord] {
+        (0..<anonlog_username_key_count(json ? 1 : 0)).map { KeyWord(anonlog_username_key(json ? 1 : 0, $0)) }
+    }
+
+    /// The key's text.
+    var description: String {
+        withUnsafeBytes(of: bytes) { String(decoding: $0.prefix(count), as: UTF8.self) }
+    }
+
+    /// Whether the `count` bytes at `p` are this key, letters in any case when `ignoringCase`.
+    @inline(__always)
+    func matches(_ p: UnsafePointer<UInt8>, ignoringCase: Bool) -> Bool {
+        withUnsafeBytes(of: bytes) { key in
+            for k in 0..<count {
+                let b = p[k]
+                if (ignoringCase && ByteClass.isLetter(b) ? b | 0x20 : b) != key[k] { return false }
+            }
+            return true
+        }
+    }
 }

@@ -343,7 +343,7 @@ enum UsernameDetector {
             return
         }
         var isUserKey = false
-        for key in UsernameContexts.keys where key.utf8CodeUnitCount == keyLength && Bytes.equalsLowercased(p + keyStart, key) {
+        for key in UsernameContexts.keys where key.count == keyLength && key.matches(p + keyStart, ignoringCase: true) {
             isUserKey = true
             break
         }
@@ -409,7 +409,7 @@ enum UsernameDetector {
         guard keyStart > 0, p[keyStart - 1] == UInt8(ascii: "\"") else { return }
         let keyLength = keyEnd - keyStart
         var isUserKey = false
-        for key in UsernameContexts.jsonKeys where key.utf8CodeUnitCount == keyLength && Bytes.equals(p + keyStart, key) {
+        for key in UsernameContexts.jsonKeys where key.count == keyLength && key.matches(p + keyStart, ignoringCase: false) {
             isUserKey = true
             break
         }

@@ -1,5 +1,5 @@
 /// One thread's per-chunk work, with its own state (scanner, caches, sink), never shared.
-protocol ChunkWorker {
+protocol ChunkWorker: SendableMetatype {
     /// Processes `slot`'s window from `startAt` (nil: infer where the previous chunk's range
     /// ended, see `ChunkSearcher.search`), leaving the product in the slot.
     mutating func process(_ slot: ChunkSlot, startAt: Int?) -> SearchResult

@@ -22,13 +22,13 @@ typedef struct {
     uint64_t newline; ///< '\n'
     uint64_t space;   ///< ' '
     uint64_t slash;   ///< '/' and '\\' (Windows' `C:\Users\NAME`)
-    uint64_t r;       ///< 'r', 'R' (end "for", "user" and "USER", which precede a username in auth logs)
-    uint64_t esl;     ///< 'e', 's', 'l' in either case (end "home", "Users", "mail" before a username)
+    uint64_t phraseEnd;   ///< 'r', 'R': the last letter of "for", "user", "USER", which a username follows
+    uint64_t contextTail; ///< 'e', 's', 'l' in either case: the letters before that in "user", and the ends of "home", "Users", "mail"
     uint64_t hexLetter; ///< 'a'...'f', 'A'...'F' (with `digit`, the bytes of an IPv6 group)
     uint64_t quoteTab;  ///< '"', '\t' (with `space`, what may end a JSON key before its colon)
     uint64_t dashPlus;  ///< '-', '+' (the separators of a personnummer)
     uint64_t keyEnd;    ///< r R n N e E p Y d D: the last letters of the username keys (user=, "login":, TTY=, uid=)
-    uint64_t homeLetter; ///< 'h', 'o', 'm', 'a', 'i', 'U' (the letters of "home", "mail", "Users" but e/s/l/r)
+    uint64_t contextHead; ///< 'h', 'o', 'm', 'a', 'i', 'U': the other letters of "home", "mail", "Users" and the 'o' of "for"
 } AnonLogByteMasks;
 
 /// Computes the masks of the 64 bytes at `p` (all 64 must be readable) into `out`.

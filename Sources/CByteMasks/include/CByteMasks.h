@@ -1,9 +1,10 @@
 // The module's umbrella: the mask kernels, the candidate stage built on them, a byte-class
-// table, and a prefetch.
+// table, a prefetch, and the username keys both sides use.
 #include "ByteMasks.h"
 #include "ByteTable.h"
 #include "Candidates.h"
 #include "DottedQuad.h"
 #include "IPv6Text.h"
 #include "Prefetch.h"
+#include "UsernameKeys.h"
 #include "WordSearch.h"
