@@ -41,7 +41,7 @@ struct AnonLogCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as AnonLogError {
-            if error.kind != .brokenPipe { printError(error.message) }
+            if error.kind != .brokenPipe { printError(error.withRemedy) }
             Glibc.exit(error.exitCode)
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)

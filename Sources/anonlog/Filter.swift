@@ -165,7 +165,7 @@ struct Filter: ParsableCommand {
                     if result.alreadyPseudonymised { writeToStderr("anonlog: \(file): \(Self.alreadyDone(registry))\n") }
                     total.merge(result)
                 } catch let error as AnonLogError {
-                    writeToStderr("anonlog: \(error.message)\n")
+                    writeToStderr("anonlog: \(error.withRemedy)\n")
                     failed = true
                 }
             }

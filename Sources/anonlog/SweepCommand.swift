@@ -34,7 +34,7 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let data = try PathResolver.readConfiguration(policy, what: "policy file", requireTrusted: true)
         let parsed = try PolicyParser.parse(String(decoding: data, as: UTF8.self), path: policy)
-        let clock = try now.map(Self.parseTime) ?? Int(Date().timeIntervalSince1970)
+        let clock = try now.map(Self.parseTime) ?? Clock.now()
         var detection = DetectionConfig()
         detection.today = Sweeper.dayOf(clock)
         let sweeper = Sweeper(policy: parsed, now: clock, threads: jobs > 0 ? jobs : Pipeline.coreCount, detection: detection)
@@ -49,9 +49,9 @@ struct SweepCommand: ParsableCommand {
         let outcome: Sweeper.Outcome
         do {
             outcome = try sweeper.run(dryRun: dryRun, key: key, registry: registry) { print($0) }
-        } catch let error as AnonLogError where error.message.hasSuffix("another sweep is running; nothing done") {
+        } catch let error as AnonLogError where error.kind == .busy {
             writeToStderr("anonlog: \(error.message)\n")
-            throw ExitCode(1)
+            throw ExitCode(error.exitCode)
         }
         let failures = outcome.problems + outcome.actions.compactMap { $0.1 }
         for failure in failures { writeToStderr("anonlog: \(failure)\n") }

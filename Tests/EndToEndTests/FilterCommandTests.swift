@@ -227,9 +227,29 @@ import Testing
         let result = try Anonlog.run(["--profile", "redact", "--in-place", path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("needs more memory than the limit of 256 MiB"), "\(result.stderr)")
+        // The core's message names no flag; the command line adds its own.
+        #expect(result.stderr.contains("(--xz-memlimit MiB raises the limit)"), "\(result.stderr)")
         #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
         let allowed = try Anonlog.run(["--profile", "redact", "--xz-memlimit", "8192", path])
         #expect(allowed.status == 0, "\(allowed.stderr)")
+    }
+
+    @Test func keygenRefusesToReplaceAKeyAndSaysHow() throws {
+        let directory = try Anonlog.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("key").path
+        #expect(try Anonlog.run(["keygen", "-o", path]).status == 0)
+        let first = try String(contentsOfFile: path, encoding: .utf8)
+        let again = try Anonlog.run(["keygen", "-o", path])
+        #expect(again.status == 2)
+        #expect(again.stderr == "anonlog: \(path): a key already exists (replacing it means old pseudonyms no longer match); use --force to replace it\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == first)
+        #expect(try Anonlog.run(["keygen", "--force", "-o", path]).status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) != first)
+        let missing = try Anonlog.run(["--key-file", path + ".missing", "/dev/null"])
+        #expect(missing.status == 2)
+        let hint = "; create one with 'anonlog keygen -o " + path + ".missing'\n"
+        #expect(missing.stderr.hasSuffix(hint), "\(missing.stderr)")
     }
 
     /// CRC-32 (IEEE), bit by bit: enough for one block header.

@@ -193,7 +193,7 @@ public final class HeldDirectory: @unchecked Sendable {
     /// still the file `expected` (nil: whatever is there); returns the new name. For a file
     /// kept aside rather than lost: a corrupt state file, an unfinished compressed log.
     func setAside(_ name: EntryName, label: String, expected: FileIdentity?) throws -> EntryName {
-        var stamp = time(nil)
+        var stamp = time_t(Clock.now())
         var parts = tm()
         gmtime_r(&stamp, &parts)
         let suffix = "." + label + String(format: "-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,

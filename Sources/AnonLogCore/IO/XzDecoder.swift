@@ -61,7 +61,7 @@ final class XzDecoder: Decoder {
             case LZMA_DATA_ERROR, LZMA_FORMAT_ERROR, LZMA_OPTIONS_ERROR:
                 throw AnonLogError(.io, "\(input.name): corrupt xz data")
             case LZMA_MEMLIMIT_ERROR:
-                throw AnonLogError(.io, "\(input.name): decoding this xz needs more memory than the limit of \(memoryLimit >> 20) MiB (its dictionary is that large); refused, untouched (--xz-memlimit MiB raises the limit)")
+                throw AnonLogError(.io, "\(input.name): decoding this xz needs more memory than the limit of \(memoryLimit >> 20) MiB (its dictionary is that large); refused, untouched", remedy: .raiseXzMemoryLimit)
             case LZMA_MEM_ERROR:
                 throw AnonLogError(.io, "\(input.name): not enough memory to decode xz")
             default:

@@ -55,7 +55,7 @@ public struct Sweeper: Sendable {
         let fd = try directory.openPrivateFile(lockName, flags: O_RDWR, mode: 0o600, what: "lock")
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
-            throw AnonLogError(.io, "\(lockPath): another sweep is running; nothing done")
+            throw AnonLogError(.busy, "\(lockPath): another sweep is running; nothing done")
         }
         return fd
     }

@@ -41,7 +41,7 @@ public struct KeyFile: Sendable {
         do {
             file = try PathResolver.openForReading(path)
         } catch let error as AnonLogError {
-            throw AnonLogError(.usage, "\(error.message) (cannot read the key file; create one with 'anonlog keygen -o \(path)')")
+            throw AnonLogError(.usage, "\(error.message) (cannot read the key file)", remedy: .createKey(path: path))
         }
         let info = file.info
         guard info.isRegular else { throw AnonLogError(.usage, "\(path): the key file is \(info.kindDescription), not a regular file") }
@@ -86,7 +86,10 @@ public struct KeyFile: Sendable {
         }
         let fd = name.withCString { openat(directory.fd, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
         guard fd >= 0 else {
-            if errno == EEXIST { throw AnonLogError(.usage, "\(path): a key already exists; use --force to replace it (old pseudonyms will no longer match)") }
+            if errno == EEXIST {
+                throw AnonLogError(.usage, "\(path): a key already exists (replacing it means old pseudonyms no longer match)",
+                                   remedy: .replaceExistingKey)
+            }
             throw AnonLogError(.io, "\(path): cannot write the key: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
