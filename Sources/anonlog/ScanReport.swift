@@ -30,16 +30,8 @@ final class ScanReport: ScanReporter {
     func found(_ findings: [Finding], in path: String) {
         guard format != .count else { return }
         for finding in findings {
-            if format == .text {
-                var line = "\(path):\(finding.line):\(finding.column): \(finding.type) \(finding.masked)"
-                if showValues, let raw = finding.raw { line += " \(raw)" }
-                out.line(line)
-            } else {
-                var object = "{\"path\":\(JSONText.quote(path)),\"line\":\(finding.line),\"column\":\(finding.column),"
-                    + "\"length\":\(finding.length),\"type\":\"\(finding.type)\",\"masked\":\(JSONText.quote(finding.masked))"
-                if showValues, let raw = finding.raw { object += ",\"value\":\(JSONText.quote(raw))" }
-                out.line(object + "}")
-            }
+            out.line(format == .text ? finding.textLine(path: path, showValues: showValues)
+                                     : finding.jsonLine(path: path, showValues: showValues))
         }
     }
 

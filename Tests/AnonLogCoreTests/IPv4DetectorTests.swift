@@ -1,4 +1,4 @@
-import AnonLogCore
+@testable import AnonLogCore
 import Testing
 
 /// IPv4 detection and redaction, as SPEC.md's `ipv4` row describes; every case is also run

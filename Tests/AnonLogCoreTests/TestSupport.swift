@@ -1,4 +1,4 @@
-import AnonLogCore
+@testable import AnonLogCore
 import CZlib
 import Foundation
 import Testing

@@ -10,7 +10,7 @@ import Darwin
 /// `BlockingQueue`, whose lock orders the accesses; at any moment exactly one thread owns it.
 /// That hand-off discipline is what `@unchecked Sendable` stands for here, and why the
 /// per-access exclusivity checks are switched off (they cost ~10% on match-dense input).
-public final class ChunkBuffer: @unchecked Sendable {
+final class ChunkBuffer: @unchecked Sendable {
     /// Start of the allocation; valid for `capacity` bytes.
     @exclusivity(unchecked) public private(set) var base: UnsafeMutableRawPointer
     /// Allocated size in bytes.

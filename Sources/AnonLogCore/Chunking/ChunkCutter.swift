@@ -1,5 +1,5 @@
 /// Chooses where a chunk ends, so that chunks are line-aligned whenever lines allow it.
-public enum ChunkCutter {
+enum ChunkCutter {
     /// The end of the body within `bytes[from..<limit]`: just after the last newline; failing
     /// that just after the last byte no match can contain (space, quote, comma, …); failing that
     /// `limit` itself (a token may then straddle the cut, which the chunk's lookahead and the

@@ -24,7 +24,7 @@ extension ChunkSink {
 }
 
 /// Where one chunk's owned range lies, in window offsets, and what it holds.
-public struct SearchResult: Sendable, Equatable {
+struct SearchResult: Sendable, Equatable {
     /// The first window byte the chunk owns: the body start, or later when a match that began
     /// before the body (in the previous chunk) still covers it.
     public var outputFrom: Int

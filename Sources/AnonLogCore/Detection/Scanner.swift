@@ -13,7 +13,7 @@ import Glibc
 /// 4 KiB of input per batch. Bytes that cannot start a match cost a fraction of an
 /// instruction each. A scanner is per-worker state: `spans` and the batch's mask buffer are
 /// reused, so after warm-up a scan allocates nothing.
-public struct Scanner: Sendable {
+struct Scanner: Sendable {
     /// The spans of the last `scan`, sorted by start and non-overlapping; reused between calls.
     public private(set) var spans: [Span] = []
     /// What to look for.

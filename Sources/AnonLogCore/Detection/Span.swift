@@ -1,5 +1,5 @@
 /// One detected item: a byte range of the scanned window and its type.
-public struct Span: Sendable, Equatable {
+struct Span: Sendable, Equatable {
     /// Offset of the first byte, relative to the scanned window.
     public var start: Int
     /// Offset one past the last byte.

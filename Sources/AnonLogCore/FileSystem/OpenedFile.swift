@@ -24,6 +24,20 @@ public final class OpenedFile: @unchecked Sendable {
         self.info = info
     }
 
+    /// A descriptor of its own for what `descriptor` reads (a pipe, a file, a socket), named
+    /// `name` in messages; the caller keeps and closes `descriptor`.
+    public convenience init(duplicating descriptor: Int32, name: String) throws {
+        let fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard fd >= 0 else { throw AnonLogError.posix(name, errno: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw AnonLogError.posix(name, errno: code)
+        }
+        self.init(adopting: fd, path: name, info: info)
+    }
+
     deinit { if !isClosed { close(fd) } }
 
     /// Closes the descriptor before the last reference goes: a rewrite closes the original

@@ -2,7 +2,7 @@ import Foundation
 
 /// A shared list of work items for a few threads: each `claim` hands out the next index, each
 /// `store` records its result; results come back in item order, whatever the thread timing.
-public final class WorkList<Result: Sendable>: @unchecked Sendable {
+final class WorkList<Result: Sendable>: @unchecked Sendable {
     // Guarded by `lock`: the only state the workers share.
     private let lock = NSLock()
     private let count: Int

@@ -19,6 +19,23 @@ public struct Finding: Sendable, Equatable {
     public var raw: String?
 }
 
+extension Finding {
+    /// `path:line:column: type masked` (and the raw value with `showValues`): `scan`'s text line.
+    public func textLine(path: String, showValues: Bool = false) -> String {
+        var line = "\(path):\(self.line):\(column): \(type) \(masked)"
+        if showValues, let raw { line += " \(raw)" }
+        return line
+    }
+
+    /// The finding as one JSON object (`scan --json`); `value` only with `showValues`.
+    public func jsonLine(path: String, showValues: Bool = false) -> String {
+        var object = "{\"path\":\(JSONText.quote(path)),\"line\":\(line),\"column\":\(column),"
+            + "\"length\":\(length),\"type\":\"\(type)\",\"masked\":\(JSONText.quote(masked))"
+        if showValues, let raw { object += ",\"value\":\(JSONText.quote(raw))" }
+        return object + "}"
+    }
+}
+
 /// A chunk's findings, with positions relative to the chunk until the writer knows the line
 /// numbers before it: a scan's product in a `ChunkSlot`, reused with the slot.
 final class ChunkFindings {

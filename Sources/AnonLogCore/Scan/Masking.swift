@@ -1,6 +1,6 @@
 /// The masked forms `scan` reports instead of raw values: enough to recognise the kind of
 /// finding and to find it again, not enough to learn the person.
-public enum Masking {
+enum Masking {
     /// `850709-****`, `a***@example.se`, `192.0.2.*`, `2001:db8:*`, `a***`.
     public static func mask(_ bytes: UnsafeRawBufferPointer, type: DetectionType) -> String {
         let b = Array(bytes)

@@ -1,6 +1,6 @@
 /// What one chunk's rewrite produced: where its output lies in the window, and the worker's
 /// pseudonym cache counts for the chunk.
-public struct RewriteResult: Sendable, Equatable {
+struct RewriteResult: Sendable, Equatable {
     /// The owned range and its counts (`SearchResult`).
     public var search: SearchResult
     /// Keyed replacements served from the worker's cache during this chunk.
@@ -54,7 +54,7 @@ struct RewriteSink: ChunkSink {
 
 /// Rewrites one chunk of bytes: a `ChunkSearcher` driving a `RewriteSink`. Each worker owns
 /// one rewriter: its scanner, caches and counters are never shared.
-public struct ChunkRewriter: Sendable {
+struct ChunkRewriter: Sendable {
     /// The action for each type, validated up front.
     public let plan: ActionPlan
     private var searcher: ChunkSearcher

@@ -3,7 +3,7 @@
 /// value (written as IPv4 only if it happens to land in `::ffff:0:0/96`).
 ///
 /// Immutable after init; `encrypt` allocates nothing and may run on any number of threads.
-public struct IPCryptDeterministic: Sendable {
+struct IPCryptDeterministic: Sendable {
     /// Internal rather than private so tests can run the portable AES path on the same key.
     let key: AES128Key
 

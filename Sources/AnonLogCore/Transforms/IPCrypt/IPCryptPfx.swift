@@ -11,7 +11,7 @@ import CAES
 /// only on the plaintext, so all 32 (IPv4) or 128 (IPv6) pairs of AES calls run interleaved.
 ///
 /// Immutable after init; `encrypt` allocates nothing and may run on any number of threads.
-public struct IPCryptPfx: Sendable {
+struct IPCryptPfx: Sendable {
     private let key1: AES128Key
     private let key2: AES128Key
 

@@ -2,7 +2,7 @@ import Crypto
 
 /// The keys derived from the secret for one epoch (SPEC.md): HKDF-SHA256 with an empty salt and
 /// info `"anonlog-v1 " + purpose [+ " " + epoch]`.
-public struct SubKeys: Sendable {
+struct SubKeys: Sendable {
     /// ipcrypt-pfx key (32 bytes).
     public let ipcryptPfx: [UInt8]
     /// ipcrypt-deterministic key (16 bytes).

@@ -2,7 +2,7 @@ import CSHA256
 
 /// Keyed tokens for e-mail, username and personnummer (SPEC.md): the first 12 characters of
 /// `base32lower(HMAC-SHA256(token key, type + ":" + canonical))`.
-public struct TokenMaker: Sendable {
+struct TokenMaker: Sendable {
     /// The token key's HMAC states, prepared once (`CSHA256`: no allocation per token).
     private let key: AnonLogHMACKey
 
