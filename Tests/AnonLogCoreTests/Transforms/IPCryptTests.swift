@@ -63,10 +63,22 @@ import Testing
         }
     }
 
-    @Test func reportsHardwarePath() {
-        // Not a requirement (the portable path is correct too), but on x86-64 CI and Apple
-        // arm64 the fast path should be the one in use; this line shows which one ran.
-        print("AES hardware path in use: \(AES128Key.usesHardware)")
+    /// The dispatch picks AES instructions exactly when the CPU has them (Linux: the `aes`
+    /// flag in /proc/cpuinfo), and both paths agree block for block.
+    @Test func theHardwarePathIsUsedWhenTheCPUHasItAndAgreesWithThePortableOne() throws {
+        #if os(Linux)
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") || $0.hasPrefix("Features") } ?? ""
+        let hasAES = flags.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains("aes")
+        #expect(AES128Key.usesHardware == hasAES)
+        #endif
+        let key = AES128Key(key: (0..<16).map { UInt8($0 * 17 & 255) })
+        var block = IPAddress16(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210)
+        for _ in 0..<1_000 {
+            let dispatched = key.encrypt(block)
+            #expect(dispatched == key.encryptPortable(block))
+            block = dispatched
+        }
     }
 
     // MARK: ipcrypt-deterministic

@@ -77,35 +77,4 @@ import Testing
             #expect(bytes == Array((expected + "\n" + expected).utf8), "chunk size \(chunkSize)")
         }
     }
-
-    @Test func keepLeavesAddressesAndSkipsTheirDetection() throws {
-        let plan = try ActionPlan(profile: .redact, overrides: [.ipv4: .keep])
-        let input = Array("1.2.3.4 and 5.6.7.8\n".utf8)
-        let (bytes, stats) = try TestSupport.runPipeline(input, options: PipelineOptions(threads: 1, plan: plan))
-        #expect(bytes == input)
-        #expect(stats.counts[.ipv4] == 0)
-    }
-
-    @Test func actionsSpecDoesNotDefineAreRefused() {
-        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.username: .encrypt]) }
-        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.username: .truncate]) }
-        #expect(throws: AnonLogError.self) { try ActionPlan(profile: .redact, overrides: [.email: .encrypt]) }
-        #expect(throws: Never.self) { try ActionPlan(profile: .pseudonymize) }
-    }
-}
-
-/// Chunk cuts prefer a newline, then a byte no match contains, then the limit.
-@Suite struct ChunkCutterTests {
-    @Test(arguments: [
-        ("abc\ndef ghi", 0, 11, 4),
-        ("abc def.ghi", 0, 11, 4),
-        ("abc.def:ghi", 0, 11, 11),
-        ("abc\ndef\nghi", 0, 6, 4),
-        ("", 0, 0, 0),
-    ])
-    func cut(text: String, from: Int, limit: Int, expected: Int) {
-        let bytes = Array(text.utf8)
-        let cut = bytes.withUnsafeBytes { ChunkCutter.cut($0, from: from, limit: limit) }
-        #expect(cut == expected)
-    }
 }
