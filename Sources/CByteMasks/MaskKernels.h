@@ -114,13 +114,13 @@ static inline void masks_avx2(const uint8_t *p, AnonLogByteMasks *m) {
     *m = r;
 }
 
-// AVX-512BW compares straight into 64-bit mask registers: one instruction per class, no
-// movemask and no combining of halves, which is about a third of the AVX2 kernel's work.
+// AVX-512BW compares straight into 64-bit mask registers: one instruction per class, none of
+// the AVX2 kernel's movemasks and combining of halves.
 //
 // `masks_avx512_strided` writes class k (in `AnonLogByteMasks` field order) to `out[k * stride]`,
 // so that the candidate stage stores each mask register once, straight into its row: through
-// a struct, each mask went register -> general register -> struct -> row, and those moves
-// competed with the compares for the same two execution ports.
+// a struct, each mask would go register -> general register -> struct -> row, and those moves
+// compete with the compares for the same two execution ports.
 __attribute__((target("avx512f,avx512bw")))
 static inline __attribute__((always_inline)) void masks_avx512_strided(const uint8_t *p, uint64_t *out, size_t stride) {
     __m512i v = _mm512_loadu_si512((const void *)p);

@@ -9,7 +9,8 @@ import Darwin
 /// Thread-safety: the pipeline hands a buffer from one thread to the next through a
 /// `BlockingQueue`, whose lock orders the accesses; at any moment exactly one thread owns it.
 /// That hand-off discipline is what `@unchecked Sendable` stands for here, and why the
-/// per-access exclusivity checks are switched off (they cost ~10% on match-dense input).
+/// per-access exclusivity checks are switched off (they would add a runtime call around every
+/// access to these properties on the hot path).
 final class ChunkBuffer: @unchecked Sendable {
     /// Start of the allocation; valid for `capacity` bytes.
     @exclusivity(unchecked) public private(set) var base: UnsafeMutableRawPointer
@@ -53,7 +54,7 @@ final class ChunkBuffer: @unchecked Sendable {
     }
 
     /// Appends the first `length` (at most 8) bytes of `word` in memory order with one store:
-    /// for short fixed placeholders, where a `memcpy` call cost more than the copy.
+    /// for short fixed placeholders, where a `memcpy` call costs more than the copy.
     @inline(__always)
     public func appendWord(_ word: UInt64, length: Int) {
         reserve(extra: 8)
@@ -63,7 +64,7 @@ final class ChunkBuffer: @unchecked Sendable {
 
     /// Appends the first `length` (at most 64) of the 64 readable bytes at `source` with one
     /// fixed-size copy: for the pseudonym cache's values, where a `memcpy` call per hit, with
-    /// its branches on the length, cost more than copying all 64.
+    /// its branches on the length, costs more than copying all 64.
     @inline(__always)
     public func appendPadded64(_ source: UnsafeRawPointer, length: Int) {
         reserve(extra: 64)

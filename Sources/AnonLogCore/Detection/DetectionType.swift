@@ -22,8 +22,8 @@ public struct TypeCounts: Sendable, Equatable {
     /// Creates all-zero counts.
     public init() {}
 
-    /// The count for `type`: indexed by its raw value (a switch here compiled to a jump table
-    /// that mispredicted on most matches of a mixed log, where the type changes at every one).
+    /// The count for `type`: indexed by its raw value, without a branch (on a mixed log the type
+    /// changes at nearly every match, so a jump table over it would mispredict).
     public subscript(type: DetectionType) -> Int {
         @inline(__always) get {
             withUnsafeBytes(of: values) { $0.load(fromByteOffset: type.rawValue &* MemoryLayout<Int>.stride, as: Int.self) }

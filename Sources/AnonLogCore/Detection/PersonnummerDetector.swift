@@ -125,8 +125,8 @@ enum PersonnummerDetector {
     private static func valid(_ p: UnsafePointer<UInt8>, digitsStart d: Int, serialAt s: Int, fullYearAt: Int?,
                               form: Form, config: DetectionConfig) -> Bool {
         // The ten Luhn digits are YYMMDD (from d) and NNNN (from s); every other one doubled.
-        // Written out with wrapping arithmetic: the loop with overflow checks cost more than
-        // the rest of the validation.
+        // Written out with wrapping arithmetic: no loop and no overflow checks on a path every
+        // candidate takes.
         // An interim number's letter counts as 1 (doubled: 2).
         let serialFirst = ByteClass.isDigit(p[s]) ? doubled(p[s]) : 2
         let sum = doubled(p[d]) &+ digit(p, d + 1) &+ doubled(p[d + 2]) &+ digit(p, d + 3) &+ doubled(p[d + 4])

@@ -78,7 +78,7 @@ struct Scanner: Sendable {
             var first = 0
             while first < blocks {
                 let count = min(batchBlocks, blocks - first)
-                // Only blocks with a candidate (a third of an access log's) are looked at.
+                // Only blocks with a candidate are looked at.
                 var blocksWithCandidates = stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
                 let batchSpans = spans.count
                 while blocksWithCandidates != 0 {
@@ -109,9 +109,8 @@ struct Scanner: Sendable {
     /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line).
     ///
     /// Runs for the names a batch's verification just found, while their line is in cache (a
-    /// pass over the chunk afterwards re-read every such line from memory and cost 10% of an
-    /// app log's redaction). The copies are marked `spread`, so `normalise` lets any span a
-    /// detector found win over them.
+    /// pass over the chunk afterwards would re-read every such line from memory). The copies
+    /// are marked `spread`, so `normalise` lets any span a detector found win over them.
     private mutating func spreadUsernames(_ p: UnsafePointer<UInt8>, _ n: Int, from first: Int, line: inout LineBounds) {
         let count = spans.count
         for index in first..<count {
@@ -188,10 +187,10 @@ struct Scanner: Sendable {
     /// Verifies one block's candidates, appending matches to `spans`.
     ///
     /// One loop per detector: each loop's branches are predictable (a single jump on the
-    /// trigger byte mispredicted on most candidates and cost ~15% of the scan). Spans of
-    /// different loops interleave within a block; `normalise` restores order and settles
-    /// overlaps by priority, which is what trying every detector at every byte would give
-    /// (the brute-force property test checks exactly that).
+    /// trigger byte would mispredict on most candidates). Spans of different loops interleave
+    /// within a block; `normalise` restores order and settles overlaps by priority, which is
+    /// what trying every detector at every byte would give (the brute-force property test
+    /// checks exactly that).
     @inline(__always)
     private mutating func verify(_ c: Candidates, block: Int, _ p: UnsafePointer<UInt8>, _ n: Int,
                                  config: DetectionConfig, email: Bool, users: Bool, resume: inout Resume) {
@@ -320,8 +319,7 @@ struct Scanner: Sendable {
     ///
     /// Both steps start where they are first needed: on an access log nearly every chunk has a
     /// span out of order somewhere (a CLF user field found from its line start, before the
-    /// line's address), and sorting and compacting from index 0 rewrote every span of the
-    /// chunk, 3% of a redaction run.
+    /// line's address), and sorting and compacting from index 0 would rewrite every span.
     private mutating func normalise() {
         let kept = spans.withUnsafeMutableBufferPointer { spans -> Int in
             let count = spans.count

@@ -51,7 +51,7 @@ final class InputFile {
         isFIFO = file.info.kind == S_IFIFO
         if file.info.isRegular { regularSize = file.size } else { PipeSize.enlarge(fd) }
         // A small file gets a small buffer: a 1 MiB allocation is an mmap and munmap per file,
-        // which showed in scans of thousands of small files.
+        // and a scan may read thousands of small files.
         self.bufferSize = min(bufferSize, max(64 << 10, regularSize ?? bufferSize))
         buffer = UnsafeMutableRawPointer.allocate(byteCount: self.bufferSize, alignment: 64)
     }

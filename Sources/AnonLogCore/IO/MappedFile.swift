@@ -6,10 +6,10 @@ import Glibc
 /// A plain input file mapped read-only into memory, so that chunks are windows into the page
 /// cache instead of copies of it.
 ///
-/// `read(2)` copies every byte once more before the scanner sees it: 12% of all CPU time on a
-/// 1 GiB access log, on the reader thread, which on this class of machine shares a physical
-/// core with a worker. The mapping is registered with `MapGuard.h`, so a file truncated while
-/// mapped ends the run with one line naming it instead of a bare "Bus error".
+/// `read(2)` copies every byte once more before the scanner sees it, on the reader thread,
+/// which on this class of machine shares a physical core with a worker. The mapping is
+/// registered with `MapGuard.h`, so a file truncated while mapped ends the run with one line
+/// naming it instead of a bare "Bus error".
 final class MappedFile {
     /// The whole file as it was when mapped.
     let bytes: UnsafeRawBufferPointer
@@ -48,9 +48,9 @@ final class MappedFile {
     }
 
     /// Unmaps the pages of a finished chunk's window from this process (the page cache keeps
-    /// them). Without it the process's resident size grew to the file's size, 1 GiB for a
-    /// 1 GiB log, which looks like a leak to whoever watches `top`. A neighbouring window still
-    /// in flight that shares an edge page simply faults it back in.
+    /// them). Without it the process's resident size would grow to the file's size, which
+    /// looks like a leak to whoever watches `top`. A neighbouring window still in flight that
+    /// shares an edge page simply faults it back in.
     func release(_ window: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, let start = window.baseAddress, window.count > 0 else { return }
         let from = (start - base) / MappedFile.pageSize * MappedFile.pageSize

@@ -43,8 +43,8 @@ final class ChunkSlot: @unchecked Sendable {
     init(chunkSize: Int) {
         input = ChunkBuffer(capacity: chunkSize + 2 * Pipeline.lookaround + 64)
         // A quarter more than the input: pseudonyms are often longer than what they replace
-        // (`u-` and 12 characters for a short username, RFC 5952 IPv6), and growing every
-        // slot's buffer once, a 1 MiB copy each, was 2% of pseudonymising a 20 MB file.
+        // (`u-` and 12 characters for a short username, RFC 5952 IPv6), and growing a slot's
+        // buffer would copy everything it holds once more.
         output = ChunkBuffer(capacity: chunkSize + chunkSize / 4 + 1024)
     }
 

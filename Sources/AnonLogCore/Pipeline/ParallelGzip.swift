@@ -6,8 +6,8 @@ import CZlib
 /// This is pigz's technique: each chunk is raw deflate primed with the previous 32 KiB of
 /// output as dictionary and ended with a sync flush (so the pieces concatenate into one valid
 /// deflate stream), the CRCs are combined with `crc32_combine`, and an empty final block plus
-/// the trailer close the member. The dictionary keeps the ratio within a fraction of a percent
-/// of `gzip` at the same level.
+/// the trailer close the member. The dictionary keeps the ratio close to that of `gzip` at the
+/// same level.
 ///
 /// The writer calls `prepare` on each chunk in order (giving it its dictionary), a worker
 /// calls `compress`, and the writer calls `write` on the compressed chunks in order.

@@ -1,22 +1,22 @@
 // The pipeline: reader -> workers -> ordered writer.
 //
 // One reader thread reads and decodes the input (zlib inflate and liblzma are inherently
-// serial per stream; inflate runs at ~300-500 MB/s, so it is rarely the limit) and cuts the
-// decoded stream into chunks of about 1 MiB that end at a newline. Each chunk travels in a
-// `ChunkSlot` with the 4 KiB before it (lookbehind, so a worker sees the context and word
-// boundary before its first byte) and the 4 KiB after it (lookahead, so a match that runs past
-// a cut without newline is still seen whole). 1 MiB is large enough that the per-chunk costs
-// (a queue hand-off, a 32 KiB dictionary copy, a deflate reset, ~8 KiB of lookaround) are
-// below 1%, and small enough that 2N+4 slots keep memory near 3 MiB per slot whatever the input
-// size: a 50 GB log and a 50 MB log need the same memory.
+// serial per stream; inflate is rarely the limit) and cuts the decoded stream into chunks of
+// about 1 MiB that end at a newline. Each chunk travels in a `ChunkSlot` with the 4 KiB before
+// it (lookbehind, so a worker sees the context and word boundary before its first byte) and the
+// 4 KiB after it (lookahead, so a match that runs past a cut without newline is still seen
+// whole). 1 MiB is large enough that the per-chunk costs (a queue hand-off, a 32 KiB dictionary
+// copy, a deflate reset, ~8 KiB of lookaround) are small next to the chunk's own work, and
+// small enough that 2N+4 slots keep memory near 3 MiB per slot whatever the input size: a
+// 50 GB log and a 50 MB log need the same memory.
 //
-// A single plain input file of at least 1 MiB (owned by root or the invoking user) is mapped (`MappedFile`): a chunk is
-// then a window into the page cache, lookbehind and lookahead included, and the reader only
-// chooses cuts and asks the kernel to map the next pages ahead of the worker. That saves the
-// `read` copy, 12% of all CPU time on an access log. A mapped file is read up to its size at
-// opening (lines appended later wait for the next run); one truncated under us ends the run
-// with exit 2 and a line naming it (`MapGuard.h`). Inputs known to fit in one chunk skip
-// the threads altogether (`driveInline`): starting them and allocating the slot pool cost more
+// A single plain input file of at least 1 MiB (owned by root or the invoking user) is mapped
+// (`MappedFile`): a chunk is then a window into the page cache, lookbehind and lookahead
+// included, and the reader only chooses cuts and asks the kernel to map the next pages ahead of
+// the worker. That saves the `read` copy of every byte. A mapped file is read up to its size
+// at opening (lines appended later wait for the next run); one truncated under us ends the run
+// with exit 2 and a line naming it (`MapGuard.h`). Inputs known to fit in one chunk skip the
+// threads altogether (`driveInline`): starting them and allocating the slot pool costs more
 // than scanning a small file, and scans and sweeps meet thousands of those.
 //
 // N worker threads (`-j`, default one per core) take jobs from one FIFO queue: "rewrite this
@@ -146,9 +146,9 @@ public struct Pipeline: Sendable {
     /// The pipeline's steps in sequence on this thread, with one slot sized to the input.
     ///
     /// For a file of one chunk the threads buy no parallelism, and starting two of them and
-    /// allocating 2N+4 slots of 2 MiB was most of the cost of a small file: a scan or sweep of
-    /// thousands of small files spent its time there, not in detection. The steps and their
-    /// order are those of `driveThreads`, so the output is the same byte for byte.
+    /// allocating 2N+4 slots of 2 MiB costs more than scanning a small file, and a scan or
+    /// sweep meets thousands of those. The steps and their order are those of `driveThreads`,
+    /// so the output is the same byte for byte.
     private func driveInline<J: PipelineJob>(reader: ChunkReader, writer: inout OrderedWriter<J>, size: Int) throws -> PipelineStats {
         let slot = ChunkSlot(chunkSize: max(size, 4096))
         var worker = writer.job.makeWorker(inputBytes: reader.expectedBytes)

@@ -4,9 +4,9 @@
 /// Binary means: more than 1% of the bytes are control bytes text does not use (NUL, and
 /// 0x01-0x08, 0x0E-0x1A, 0x1C-0x1F, 0x7F), not counting runs of 16 or more NULs. Those runs are
 /// what an unclean shutdown leaves in a log (zeroed blocks the file system had allocated), and
-/// one NUL used to make a whole log "binary", so that scan reported no findings and the
-/// backup hook kept the raw data. Random or compressed data has about 10% such bytes,
-/// executables and images far more.
+/// if they made a whole log "binary", scan would report no findings in it and the backup hook
+/// would keep its raw data. Random or compressed data has about 10% such bytes, executables and
+/// images far more.
 enum BinaryCheck {
     /// Bytes of decoded content looked at.
     static let blockSize = 64 << 10

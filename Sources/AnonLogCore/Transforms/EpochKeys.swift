@@ -1,8 +1,8 @@
 /// The keyed primitives of one epoch.
 ///
-/// A class, so that handing them to a cache miss retains one reference: as a struct of
-/// three keyed values it retained and released each of their key objects at every miss (6% of
-/// a run where every address is distinct). Immutable after init.
+/// A class, so that handing them to a cache miss retains one reference: a struct of three
+/// keyed values would retain and release each of their key objects at every miss. Immutable
+/// after init.
 final class EpochKeys: Sendable {
     let tokens: TokenMaker
     let pfx: IPCryptPfx

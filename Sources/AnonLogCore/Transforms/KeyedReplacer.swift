@@ -59,10 +59,10 @@ struct KeyedReplacer {
         }
         if cache.lookup(p, count, type: span.type, generation: generation, hint: span.tag, into: out) { return }
         let before = out.count
-        // The keys first: fetching them (mutating) inside the call's arguments made Swift copy
-        // the whole replacer to call `pseudonymize` on it. Borrowed, not retained:
-        // `noEpochKeys`/`keysByEpoch` own them, and a retain and release per miss (atomic,
-        // waiting for the miss's stores to drain) showed in runs where every address is distinct.
+        // The keys first: fetching them (mutating) inside the call's arguments would make Swift
+        // copy the whole replacer to call `pseudonymize` on it. Borrowed, not retained:
+        // `noEpochKeys`/`keysByEpoch` own them, and a retain and release per miss is atomic,
+        // waiting for the miss's stores to drain.
         currentKeys()._withUnsafeGuaranteedRef { pseudonymize(span.type, p, count, keys: $0, into: out) }
         cache.store(p, count, type: span.type, generation: generation, hint: span.tag,
                     replacement: UnsafeRawBufferPointer(start: out.base + before, count: out.count - before))
@@ -96,8 +96,8 @@ struct KeyedReplacer {
             encryptAddress(type, p, count, keys: keys, into: out)
             return
         }
-        // The closure below must not capture `self`: that copied the whole replacer (and
-        // retained everything in it) on every cache miss.
+        // The closure below must not capture `self`: that would copy the whole replacer (and
+        // retain everything in it) on every cache miss.
         let today = self.today
         var scratch = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
                        UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),

@@ -16,20 +16,16 @@ import Darwin
 /// replacements longer than 56 bytes bypass it.
 ///
 /// Why two ways: direct-mapped, two frequent values that share a slot evict each other for the
-/// whole run. On the 1 GiB access-log corpus (170k distinct values in 2^18 slots) that was
-/// 93.4% hits, and two ways give 95.3%, where one miss per distinct value would give 96.5%.
-/// (Tried and dropped: one 64-byte line per slot with key and value together, a pair too long
-/// for it taking the whole set. It halved the memory but not the time, and lost hits.)
+/// whole run; with two ways both stay.
 ///
 /// A struct over a raw pointer, with the memory owned by `ReplacementCacheMemory`: as a class,
-/// every hit retained and released it around the copy of the value (2% of a pseudonymising
-/// run). Owned by one worker (never shared), which is what `@unchecked Sendable` stands for.
+/// every hit would retain and release it around the copy of the value, atomic operations on the
+/// hot path. Owned by one worker (never shared), which is what `@unchecked Sendable` stands for.
 struct ReplacementCache: @unchecked Sendable {
     /// The fewest slots a cache has (512 KiB): enough for a file of one chunk.
     static let minSlotCount = 1 << 12
-    /// The most slots a cache has (32 MiB). On the 1 GiB access-log corpus (170k distinct
-    /// addresses, Zipf) 2^16 direct-mapped slots served 87.4% of lookups and 2^18 served 93.4%
-    /// (two-way: 95.3%), and the run took 0.89x the time: each miss costs 64-256 AES blocks.
+    /// The most slots a cache has (32 MiB): room for the distinct values of a large log, where
+    /// each miss costs 64-256 AES blocks.
     static let maxSlotCount = 1 << 18
     /// Caches of at least this many bytes ask for 2 MiB pages (`ReplacementCacheMemory`).
     static let hugePageThreshold = 8 << 20
@@ -101,8 +97,8 @@ struct ReplacementCache: @unchecked Sendable {
     }
 
     /// Starts loading the set of a hint, so that its `lookup` a little later finds it in
-    /// cache: a set is four random lines in up to 32 MiB, and on an access log the wait for them
-    /// was an eighth of the time of pseudonymising. One prefetch per pair of lines: the L2's
+    /// cache: a set is four random lines in up to 32 MiB, and waiting for them at the lookup
+    /// would stall the rewrite at every match. One prefetch per pair of lines: the L2's
     /// adjacent-line prefetcher fetches the aligned 128-byte pair.
     @inline(__always)
     func prefetch(hint: UInt32) {
@@ -113,9 +109,9 @@ struct ReplacementCache: @unchecked Sendable {
     }
 
     /// A 64-bit hash of a key: its length and type, then its bytes as whole words, the last
-    /// word overlapping the one before. Word loads only: a byte-at-a-time tail was a chain of
-    /// dependent multiplies and a mispredicted loop exit per key, and the scanner hashes every
-    /// match it finds (4% of a pseudonymising run).
+    /// word overlapping the one before. Word loads only: a byte-at-a-time tail would be a chain
+    /// of dependent multiplies and a mispredicted loop exit per key, and the scanner hashes every
+    /// match it finds.
     @inline(__always)
     private static func hash(_ p: UnsafePointer<UInt8>, _ count: Int, _ type: DetectionType) -> Int {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(count &+ 31 &* type.rawValue &+ 1)
@@ -137,8 +133,8 @@ struct ReplacementCache: @unchecked Sendable {
             mix(UInt64(p[0]) | UInt64(p[count / 2]) << 8 | UInt64(p[count - 1]) << 16)
         }
         // Finish with a full avalanche (MurmurHash3's fmix64): the set index is the low bits,
-        // and without it the key's last two bytes reached only a few of them, so the clients
-        // of one /24 (or user01...user99) shared a handful of sets and evicted each other.
+        // and without it the key's last two bytes would reach only a few of them, so the clients
+        // of one /24 (or user01...user99) would share a handful of sets and evict each other.
         h ^= h >> 33
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33
@@ -180,7 +176,7 @@ struct ReplacementCache: @unchecked Sendable {
     }
 
     /// Whether `count` bytes at `a` and `b` are equal: 8 at a time, inlined (a libc `memcmp`
-    /// call per lookup cost more than the compare for these short keys).
+    /// call per lookup costs more than the compare for these short keys).
     @inline(__always)
     private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         var i = 0
@@ -224,13 +220,12 @@ struct ReplacementCache: @unchecked Sendable {
 
 /// The memory of a `ReplacementCache`, mapped from the kernel's zero pages so that a cache
 /// costs memory only for the slots a run touches: every pipeline (every file of a scan or
-/// sweep, each worker and the seam rewriter) makes one, and zeroing 8 MiB each time cost
-/// ~3 ms per file, most of the time of scanning a tree of small files.
+/// sweep, each worker and the seam rewriter) makes one, and zeroing the whole cache each time
+/// would cost more than scanning a small file.
 ///
 /// A large cache is aligned to 2 MiB and advised to use transparent huge pages: its lookups
-/// land on random slots, and with 4 KiB pages nearly every one also missed the TLB (the
-/// prefetch of the next slot was 44% of the rewrite loop's samples; huge pages made the whole
-/// run 0.90x the time). Where the kernel has no THP the advice is ignored.
+/// land on random slots, and with 4 KiB pages nearly every one would also miss the TLB. Where
+/// the kernel has no THP the advice is ignored.
 final class ReplacementCacheMemory: @unchecked Sendable {
     /// The zeroed slots; immutable after init (the cache writes through it, from one worker).
     let slots: UnsafeMutableRawPointer

@@ -1,9 +1,9 @@
 // HMAC-SHA256 with the key's inner and outer states computed once (FIPS 180-4, RFC 2104).
 //
 // Pseudonym tokens are one HMAC each over a short message. Through swift-crypto every token
-// built a fresh HMAC (key copy, pads, a heap-backed context: several allocations per token on
-// a cache miss); here a key is two 8-word states and a token is two compression calls on the
-// stack, with no allocation.
+// would build a fresh HMAC (key copy, pads, a heap-backed context: several allocations per
+// token on a cache miss); here a key is two 8-word states and a token is two compression calls
+// on the stack, with no allocation.
 #ifndef ANONLOG_SHA256_H
 #define ANONLOG_SHA256_H
 
