@@ -19,21 +19,29 @@
 // threads altogether (`driveInline`): starting them and allocating the slot pool costs more
 // than scanning a small file, and scans and sweeps meet thousands of those.
 //
-// N worker threads (`-j`, default one per core) take jobs from one FIFO queue: "rewrite this
-// chunk" from the reader and, for gzip output, "compress this chunk" from the writer. A worker
-// owns its scanner, rewriter and deflate state for its whole life (share nothing; pigz gives
-// each thread one z_stream and resets it per block), so the hot path takes no lock per match.
+// What happens to a chunk is a `PipelineJob`: a rewrite (`RewriteJob`) or a scan (`ScanJob`).
+// N worker threads (`-j`, default one per core) take work from one FIFO queue: "process this
+// chunk" from the reader and, for gzip output, "compress this chunk" from the writer. Each
+// worker owns its `ChunkWorker` (scanner, sink, caches) and deflate state for its whole life
+// (share nothing; pigz gives each thread one z_stream and resets it per block), so the hot
+// path takes no lock per match. A worker runs a `ChunkSearcher` over the chunk's window into
+// its sink: a rewrite copies and replaces, a scan masks and records findings.
 //
-// The writer (the calling thread) receives finished jobs in any order and puts them back in
-// sequence. For each chunk in order it checks the seam: the chunk assumed that a match
-// straddling its start belonged to the previous chunk; if the previous chunk's output in fact
-// ended elsewhere (only possible when a chunk had to be cut mid-line, inside a run of 1 MiB
-// without a newline), the writer rewrites the chunk again with the true start. This makes the
-// output independent of the chunk size and the thread count. gzip output is then compressed by
-// the workers with pigz's technique (see `GzipEncoder`): the writer hands each chunk the last
-// 32 KiB of output before it as deflate dictionary, so the compression jobs of consecutive
-// chunks are independent and run in parallel, and writes the pieces in order. xz output goes
-// through liblzma's own multi-threaded encoder on the writer thread.
+// The writer (the calling thread) receives finished work in any order and puts it back in
+// sequence (`OrderedWriter`). For each chunk in order it checks the seam: the chunk assumed
+// that a match straddling its start belonged to the previous chunk; if the previous chunk's
+// range in fact ended elsewhere (only possible when a chunk had to be cut mid-line, inside a
+// run of 1 MiB without a newline), the writer processes the chunk again with the true start.
+// This makes the output independent of the chunk size and the thread count. Then the job
+// takes the chunk: a scan numbers its findings' lines and reports them; a rewrite writes
+// plain and xz output through a serial encoder, and hands gzip chunks back to the workers to
+// deflate with pigz's technique (`ParallelGzip`: the last 32 KiB of output before each chunk
+// is its dictionary, so consecutive chunks compress independently) before writing them in
+// order.
+//
+// The reader, worker and writer steps are the functions `read`, `work` and `write` below:
+// `driveThreads` runs them on threads joined by queues, `driveInline` calls them in sequence
+// on one thread for an input of one chunk.
 //
 // Backpressure: the reader must take a free slot from the pool before it reads, and a slot
 // returns only after its chunk is written, so at most 2N+4 chunks are in flight. An error on
@@ -138,40 +146,69 @@ public struct Pipeline: Sendable {
     /// Whether a second SIGTERM/SIGINT asked to stop at once.
     private var abandonRequested: Bool { options.followsSignals && anonlog_stream_stop_level() >= 2 }
 
-    /// One chunk through a worker's steps: processed, and for gzip output compressed.
-    private static func process(_ slot: ChunkSlot, with worker: inout some ChunkWorker) {
-        slot.result = worker.process(slot, startAt: nil)
+    /// The reader step: fills `slot` with the next chunk and numbers it; false at the end.
+    private static func read(_ reader: ChunkReader, into slot: ChunkSlot, sequence: inout Int) throws -> Bool {
+        guard try reader.fill(slot) else { return false }
+        slot.sequence = sequence
+        sequence += 1
+        return true
+    }
+
+    /// The worker step: one piece of work done with this thread's worker and deflater.
+    private static func work<W: ChunkWorker>(_ job: Job, worker: inout W, deflater: ChunkDeflater?) -> Done {
+        switch job {
+        case .process(let slot):
+            slot.result = worker.process(slot, startAt: nil)
+            return .processed(slot)
+        case .compress(let slot):
+            ParallelGzip.compress(slot, with: deflater!)
+            return .compressed(slot)
+        }
+    }
+
+    /// The writer step: takes finished work; chunks that go on to be compressed are passed to
+    /// `schedule`, chunks that are done to `release`.
+    private static func write<J: PipelineJob>(_ done: Done, writer: inout OrderedWriter<J>, compressing: Bool,
+                                              schedule: (Job) -> Void, release: (ChunkSlot) -> Void) throws {
+        switch done {
+        case .processed(let slot):
+            try writer.accept(processed: slot) { ready in
+                if compressing { schedule(.compress(ready)) } else { release(ready) }
+            }
+        case .compressed(let slot):
+            try writer.accept(compressed: slot, release: release)
+        case .inputEnded(let chunks):
+            writer.totalChunks = chunks
+        case .failed(let error):
+            throw error
+        }
     }
 
     /// The pipeline's steps in sequence on this thread, with one slot sized to the input.
     ///
     /// For a file of one chunk the threads buy no parallelism, and starting two of them and
     /// allocating 2N+4 slots of 2 MiB costs more than scanning a small file, and a scan or
-    /// sweep meets thousands of those. The steps and their order are those of `driveThreads`,
-    /// so the output is the same byte for byte.
+    /// sweep meets thousands of those. The steps are those of `driveThreads`, so the output is
+    /// the same byte for byte.
     private func driveInline<J: PipelineJob>(reader: ChunkReader, writer: inout OrderedWriter<J>, size: Int) throws -> PipelineStats {
         let slot = ChunkSlot(chunkSize: max(size, 4096))
         var worker = writer.job.makeWorker(inputBytes: reader.expectedBytes)
         let gzip = writer.job.parallelGzip
         let deflater = gzip.map { ChunkDeflater(level: $0.level) }
         var sequence = 0
-        while try reader.fill(slot) {
+        while try Pipeline.read(reader, into: slot, sequence: &sequence) {
             if abandonRequested {
                 var stats = writer.stats
                 stats.abandoned = true
                 return stats
             }
-            slot.sequence = sequence
-            sequence += 1
-            Pipeline.process(slot, with: &worker)
-            var compressNext = false
-            try writer.accept(processed: slot) { _ in compressNext = gzip != nil }
-            if compressNext {
-                ParallelGzip.compress(slot, with: deflater!)
-                try writer.accept(compressed: slot) { _ in }
+            var pending = [Job.process(slot)]
+            while let job = pending.popLast() {
+                let done = Pipeline.work(job, worker: &worker, deflater: deflater)
+                try Pipeline.write(done, writer: &writer, compressing: gzip != nil, schedule: { pending.append($0) }, release: { _ in })
             }
         }
-        writer.totalChunks = sequence
+        try Pipeline.write(.inputEnded(chunks: sequence), writer: &writer, compressing: gzip != nil, schedule: { _ in }, release: { _ in })
         if !writer.isComplete { throw AnonLogError(.internal, "pipeline stopped before the end of the input") }
         return writer.stats
     }
@@ -196,12 +233,10 @@ public struct Pipeline: Sendable {
             var sequence = 0
             do {
                 while let slot = pool.pop() {
-                    guard try reader.fill(slot) else {
+                    guard try Pipeline.read(reader, into: slot, sequence: &sequence) else {
                         pool.push(slot)
                         break
                     }
-                    slot.sequence = sequence
-                    sequence += 1
                     guard jobs.push(.process(slot)) else { return }
                 }
                 done.push(.inputEnded(chunks: sequence))
@@ -222,16 +257,7 @@ public struct Pipeline: Sendable {
                 defer { running.leave() }
                 var worker = workerBox.value
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
-                while let job = jobs.pop() {
-                    switch job {
-                    case .process(let slot):
-                        Pipeline.process(slot, with: &worker)
-                        done.push(.processed(slot))
-                    case .compress(let slot):
-                        ParallelGzip.compress(slot, with: deflater!)
-                        done.push(.compressed(slot))
-                    }
-                }
+                while let job = jobs.pop() { done.push(Pipeline.work(job, worker: &worker, deflater: deflater)) }
             }
             worker.name = "anonlog-worker-\(index)"
             worker.start()
@@ -241,28 +267,16 @@ public struct Pipeline: Sendable {
         var lastProgress = 0.0
         var failure: AnonLogError?
         var abandoned = false
-        loop: while let message = done.pop() {
+        while let message = done.pop() {
             if abandonRequested {
                 abandoned = true
-                break loop
+                break
             }
             do {
-                switch message {
-                case .processed(let slot):
-                    try writer.accept(processed: slot) { ready in
-                        if compressing { jobs.push(.compress(ready)) } else { pool.push(ready) }
-                    }
-                case .compressed(let slot):
-                    try writer.accept(compressed: slot) { pool.push($0) }
-                case .inputEnded(let chunks):
-                    writer.totalChunks = chunks
-                case .failed(let error):
-                    failure = error
-                    break loop
-                }
+                try Pipeline.write(message, writer: &writer, compressing: compressing, schedule: { jobs.push($0) }, release: { pool.push($0) })
             } catch let error as AnonLogError {
                 failure = error
-                break loop
+                break
             }
             if writer.isComplete { break }
             if let progress = options.progress {

@@ -7,7 +7,7 @@ import Testing
 /// `[[email:…]]`, `[[pnr:…]]`). Everything marked is found and nothing else is.
 @Suite struct LogFormatFixtureTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/formats")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/formats")
 
     static let files: [String] = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?
         .filter { $0.hasSuffix(".log") }.sorted() ?? []
