@@ -69,9 +69,13 @@ final class ChunkBuffer: @unchecked Sendable {
     public func appendPadded64(_ source: UnsafeRawPointer, length: Int) {
         reserve(extra: 64)
         let destination = base + count
-        for offset in stride(from: 0, to: 64, by: 8) {
+        // A plain counted loop: the optimiser unrolls it into eight loads and stores (a
+        // `stride` sequence is not always specialised, and then iterates through a generic).
+        var offset = 0
+        while offset < 64 {
             destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset,
                                    as: UInt64.self)
+            offset += 8
         }
         count += length
     }

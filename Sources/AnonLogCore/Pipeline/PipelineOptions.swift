@@ -50,7 +50,9 @@ public struct PipelineOptions: Sendable {
 extension PipelineOptions {
     /// Options for a scan: what `detection` describes is found, nothing is changed.
     public init(threads: Int = 0, chunkSize: Int = 1 << 20, scanning detection: DetectionConfig) {
-        self.init(threads: threads, chunkSize: chunkSize, plan: .keepAll)
+        // Passed in, not defaulted: a default DetectionConfig builds its kept-account set, and
+        // a scan of many small files makes options per file.
+        self.init(threads: threads, chunkSize: chunkSize, plan: .keepAll, detection: detection)
         self.detection = detection
     }
 }

@@ -161,12 +161,14 @@ enum IPText {
             }
             let g = group(k)
             var started = false
-            for shift in stride(from: 12, through: 0, by: -4) {
+            var shift = 12
+            while shift >= 0 {
                 let nibble = (g >> shift) & 15
                 if nibble != 0 || started || shift == 0 {
                     q.pointee = hex[nibble]; q += 1
                     started = true
                 }
+                shift -= 4
             }
             if k < 7 { q.pointee = UInt8(ascii: ":"); q += 1 }
             k += 1
