@@ -1,6 +1,7 @@
-// Micro-benchmarks of the detection hot path: `Scanner.scan` and `ChunkRewriter.rewrite` over
-// one 1 MiB chunk per iteration, with the scanner's span array and the output `ChunkBuffer`
-// reused across iterations as the pipeline's workers reuse them. After the warm-up iterations
+// Micro-benchmarks of the detection hot path through the embedding API: `AnonLog.Detector`
+// (the scanner) and `AnonLog.Rewriter` (scanner, rewrite sink and output buffer) over one
+// 1 MiB chunk per iteration, with their state reused across iterations as the pipeline's
+// workers reuse theirs. After the warm-up iterations
 // have grown those buffers to their working size, a chunk must cost 0 mallocs: nothing may
 // allocate per match. `mallocCountTotal` is counted by package-benchmark's malloc interposer.
 
@@ -16,10 +17,9 @@ let detection = DetectionConfig(today: CalendarDay(year: 2026, month: 11, day: 2
 final class Fixture: @unchecked Sendable {
     private let source: @Sendable () -> [UInt8]
     private(set) var window = UnsafeRawBufferPointer(start: nil, count: 0)
-    var scanner = Scanner(config: detection)
-    var rewriter = ChunkRewriter(plan: try! ActionPlan(profile: .redact), detection: detection)
-    /// Deliberately small: the warm-up iterations grow it to the chunk's output size.
-    let out = ChunkBuffer(capacity: 4096)
+    var detector = AnonLog.Detector(detection: detection)
+    /// Its output buffer starts at 4 KiB: the warm-up iterations grow it to the chunk's output size.
+    var rewriter = AnonLog.Rewriter(options: try! AnonLog.Options(profile: .redact, detection: detection))
 
     init(_ source: @escaping @Sendable () -> [UInt8]) {
         self.source = source
@@ -36,10 +36,10 @@ final class Fixture: @unchecked Sendable {
 
     /// Spans per type of one scan (setup only: allocates).
     func countsByType() -> [DetectionType: Int] {
-        var probe = Scanner(config: detection)
-        probe.scan(window, startsLine: true)
+        var probe = AnonLog.Detector(detection: detection)
+        let found = probe.count(window)
         var counts: [DetectionType: Int] = [:]
-        for span in probe.spans { counts[span.type, default: 0] += 1 }
+        for type in DetectionType.allCases { counts[type] = found[type] }
         return counts
     }
 
@@ -63,7 +63,7 @@ final class Fixture: @unchecked Sendable {
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
-        // Enough for the span array (reserved 4096) and the ChunkBuffer (4 KiB) to reach their
+        // Enough for the span array (reserved 4096) and the output buffer (4 KiB) to reach their
         // working size; the warm-up is not measured.
         warmupIterations: 10,
         scalingFactor: .one,
@@ -80,8 +80,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("scan-access-1MiB") { benchmark in
         for _ in benchmark.scaledIterations {
-            access.scanner.scan(access.window, startsLine: true)
-            blackHole(access.scanner.spans.count)
+            blackHole(access.detector.count(access.window))
         }
     } setup: {
         access.prepare()
@@ -89,11 +88,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("rewrite-redact-access-1MiB") { benchmark in
-        let body = 0..<access.window.count
         for _ in benchmark.scaledIterations {
-            access.out.count = 0
-            let result = access.rewriter.rewrite(window: access.window, body: body, into: access.out)
-            blackHole(result)
+            blackHole(access.rewriter.rewrite(access.window) { $0.count })
         }
     } setup: {
         access.prepare()
@@ -114,8 +110,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("scan-applog-pnr-email-1MiB") { benchmark in
         for _ in benchmark.scaledIterations {
-            app.scanner.scan(app.window, startsLine: true)
-            blackHole(app.scanner.spans.count)
+            blackHole(app.detector.count(app.window))
         }
     } setup: {
         app.prepare()
@@ -124,11 +119,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("rewrite-redact-applog-pnr-email-1MiB") { benchmark in
-        let body = 0..<app.window.count
         for _ in benchmark.scaledIterations {
-            app.out.count = 0
-            let result = app.rewriter.rewrite(window: app.window, body: body, into: app.out)
-            blackHole(result)
+            blackHole(app.rewriter.rewrite(app.window) { $0.count })
         }
     } setup: {
         app.prepare()
@@ -136,18 +128,15 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Control: fresh state per chunk.
 
-    // The app-log rewrite with a new ChunkRewriter (scanner, span array) and ChunkBuffer for
-    // every chunk: what the reuse above saves, and proof that the malloc counter is live (the
-    // zeros above are measured, not the counter being off). No threshold.
-    let plan = try! ActionPlan(profile: .redact)
+    // The app-log rewrite with a new rewriter (scanner, span array, output buffer) for every
+    // chunk: what the reuse above saves, and proof that the malloc counter is live (the zeros
+    // above are measured, not the counter being off). No threshold.
+    let options = try! AnonLog.Options(profile: .redact, detection: detection)
 
     Benchmark("control-rewrite-applog-fresh-state") { benchmark in
-        let body = 0..<app.window.count
         for _ in benchmark.scaledIterations {
-            var rewriter = ChunkRewriter(plan: plan, detection: detection)
-            let out = ChunkBuffer(capacity: 4096)
-            blackHole(rewriter.rewrite(window: app.window, body: body, into: out))
-            blackHole(out)
+            var rewriter = AnonLog.Rewriter(options: options)
+            blackHole(rewriter.rewrite(app.window) { $0.count })
         }
     } setup: {
         app.prepare()

@@ -38,6 +38,55 @@ public enum AnonLog {
         }
     }
 
+    /// A rewriter that keeps its scanner, caches and output buffer from call to call: after a
+    /// few calls have grown them, rewriting a chunk allocates nothing. One per thread.
+    ///
+    /// ```swift
+    /// var rewriter = AnonLog.Rewriter(options: try .init(profile: .redact))
+    /// let clean = chunk.withUnsafeBytes { rewriter.rewrite($0) { Array($0) } }
+    /// ```
+    public struct Rewriter {
+        private var rewriter: ChunkRewriter
+        private let out = ChunkBuffer(capacity: 4096)
+
+        /// A rewriter for `options`.
+        public init(options: Options) {
+            var detection = options.detection
+            detection.types.formIntersection(options.plan.changedTypes)
+            rewriter = ChunkRewriter(plan: options.plan, detection: detection, transform: options.transform, inputBytes: nil)
+        }
+
+        /// Rewrites `bytes` (whole lines) and passes the result to `body`; the result's bytes
+        /// are valid only inside `body`.
+        public mutating func rewrite<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            out.count = 0
+            _ = rewriter.rewrite(window: bytes, body: 0..<bytes.count, into: out)
+            return try out.withBytes(body)
+        }
+    }
+
+    /// A detector that keeps its state from call to call and counts what it finds, per type;
+    /// after warm-up a call allocates nothing. One per thread.
+    ///
+    /// ```swift
+    /// var detector = AnonLog.Detector()
+    /// let counts = chunk.withUnsafeBytes { detector.count($0) }   // counts[.email] …
+    /// ```
+    public struct Detector {
+        private var scanner: Scanner
+
+        /// A detector for what `detection` describes.
+        public init(detection: DetectionConfig = DetectionConfig()) { scanner = Scanner(config: detection) }
+
+        /// The matches in `bytes` (whole lines), per type.
+        public mutating func count(_ bytes: UnsafeRawBufferPointer) -> TypeCounts {
+            scanner.scan(bytes)
+            var counts = TypeCounts()
+            for span in scanner.spans { counts[span.type] += 1 }
+            return counts
+        }
+    }
+
     /// `bytes` rewritten in memory, as the filter rewrites a file holding them (one chunk, on
     /// this thread).
     ///

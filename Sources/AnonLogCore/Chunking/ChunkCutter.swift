@@ -1,3 +1,5 @@
+import CByteMasks
+
 /// Chooses where a chunk ends, so that chunks are line-aligned whenever lines allow it.
 enum ChunkCutter {
     /// The end of the body within `bytes[from..<limit]`: just after the last newline; failing
@@ -7,15 +9,12 @@ enum ChunkCutter {
     public static func cut(_ bytes: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
         precondition(from <= limit && limit <= bytes.count)
         guard limit > from, let base = bytes.baseAddress else { return limit }
-        // Lines are short, so the last newline is usually a few hundred bytes back.
-        let bytesPointer = base.assumingMemoryBound(to: UInt8.self)
-        var i = limit
-        while i > from {
-            if bytesPointer[i - 1] == UInt8(ascii: "\n") { return i }
-            i -= 1
-        }
+        // The last newline: usually a few hundred bytes back, but in a line longer than a chunk
+        // the whole chunk is searched, so 64 bytes at a time (`WordSearch.h`).
+        let lineStart = anonlog_line_start(base.assumingMemoryBound(to: UInt8.self), from, limit)
+        if lineStart > from { return lineStart }
         let separators = ByteClass.separators
-        i = limit
+        var i = limit
         while i > from {
             if separators[Int(bytes[i - 1])] { return i }
             i -= 1
