@@ -16,7 +16,8 @@ let package = Package(
         // Core: all logic, one module so the hot path specialises.
         .target(
             name: "AnonLogCore",
-            dependencies: ["CZlib", "CLZMA", "CByteMasks", "CAES", "CSHA256", "CMapGuard", "CFileSystem", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "CLZMA", "CISAL", "CDeflate", "CZstd", "CByteMasks", "CAES", "CSHA256", "CMapGuard", "CFileSystem", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]
         ),
         // Executable: a thin swift-argument-parser front.
         .executableTarget(
@@ -38,6 +39,10 @@ let package = Package(
         // C shims: system libraries (zlib1g-dev, liblzma-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // gzip input (ISA-L's inflate), gzip output (libdeflate), zstd in and out.
+        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         // Tests: unit tests plus end-to-end tests that run the built binary.
         .testTarget(
             name: "AnonLogCoreTests",

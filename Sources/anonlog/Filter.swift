@@ -44,7 +44,7 @@ struct Filter: ParsableCommand {
     @Option(help: "Output format: plain, gzip or xz (default: the input's).")
     var outputFormat: CompressionFormat?
 
-    @Option(help: "Compression level for gzip (1-9) or xz (0-9); default 6.")
+    @Option(help: "Compression level for gzip (1-9), xz (0-9) or zstd (1-19); default 6 (zstd 3).")
     var level: Int?
 
     @Option(help: "Action set: pseudonymize (default) or redact.")
@@ -89,7 +89,7 @@ struct Filter: ParsableCommand {
         if append && output == nil { throw ValidationError("--append needs -o FILE") }
         if jobs < 0 { throw ValidationError("-j must be 0 (all cores) or more") }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1") }
-        if let level, !(0...9).contains(level) { throw ValidationError("--level must be 0-9") }
+        if let level, !(0...19).contains(level) { throw ValidationError("--level must be 0-9 (gzip 1-9, xz 0-9) or 1-19 for zstd") }
         if !(1...(1 << 20)).contains(xzMemlimit) { throw ValidationError("--xz-memlimit is 1 to 1048576 MiB") }
         if !(flushInterval >= 0 && flushInterval <= 3600) { throw ValidationError("--flush-interval must be 0-3600 seconds") }
     }

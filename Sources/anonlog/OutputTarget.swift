@@ -31,7 +31,7 @@ enum OutputTarget {
     static func withFile<R>(_ path: String, append: Bool, _ body: (Int32, (() throws -> Int32)?) throws -> R) throws -> R {
         var destination = try OutputDestination(path: path, append: append)
         if append {
-            switch try destination.checkAppendTail() {
+            switch try destination.checkAppendTail(isUnfinished: { OutputTail.isUnfinished($0, size: $1) }) {
             case .complete:
                 break
             case .endedLine:

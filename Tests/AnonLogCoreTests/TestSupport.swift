@@ -133,16 +133,20 @@ enum TestSupport {
         case .plain: return input
         case .gzip: return gzip(input)
         case .xz: return try xz(input)
+        case .zstd: return try runTool("/usr/bin/zstd", ["-c", "-q", "-3"], input: input).output
         }
     }
 
-    /// Decodes `output` of `format` with reference decoders (zlib, the xz program).
+    /// Decodes `output` of `format` with reference decoders (zlib, the xz and zstd programs).
     static func decode(_ output: [UInt8], as format: CompressionFormat) throws -> [UInt8]? {
         switch format {
         case .plain: return output
         case .gzip: return gunzip(output)
         case .xz:
             let result = try runTool("/usr/bin/xz", ["-dc"], input: output)
+            return result.status == 0 ? result.output : nil
+        case .zstd:
+            let result = try runTool("/usr/bin/zstd", ["-dc", "-q"], input: output)
             return result.status == 0 ? result.output : nil
         }
     }

@@ -298,7 +298,7 @@ import Testing
         #expect(appended == (1...400).map { "appended-\($0)" })
     }
 
-    @Test(arguments: ["gzip", "xz"])
+    @Test(arguments: ["gzip", "xz", "zstd"])
     func inPlaceOnATruncatedFileLeavesItUntouched(tool: String) throws {
         let directory = try Anonlog.tempDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

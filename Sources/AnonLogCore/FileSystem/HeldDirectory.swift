@@ -198,11 +198,16 @@ public final class HeldDirectory: @unchecked Sendable {
         gmtime_r(&stamp, &parts)
         let suffix = "." + label + String(format: "-%04d%02d%02dT%02d%02d%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
                                           parts.tm_hour, parts.tm_min, parts.tm_sec)
-        let aside = (name.bytes + Array(suffix.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
         if let expected { try requireUnchanged(name, expected: expected) }
-        let renamed = name.withCString { from in aside.withCString { to in renameat(fd, from, fd, to) } }
-        guard renamed == 0 else { throw AnonLogError.posix("\(path(of: name)): cannot be set aside", errno: errno) }
-        return aside
+        // Never over an earlier one (two in the same second): -2, -3, … after the stamp.
+        for attempt in 1...1000 {
+            let numbered = attempt == 1 ? suffix : suffix + "-\(attempt)"
+            let aside = (name.bytes + Array(numbered.utf8)).withUnsafeBytes { EntryName(bytes: $0) }
+            let renamed = name.withCString { from in aside.withCString { to in anonlog_rename_noreplace(fd, from, fd, to) } }
+            if renamed == 0 { return aside }
+            guard errno == EEXIST else { throw AnonLogError.posix("\(path(of: name)): cannot be set aside", errno: errno) }
+        }
+        throw AnonLogError(.io, "\(path(of: name)): cannot be set aside (a thousand earlier ones in the same second)")
     }
 
     /// Removes the rewrite temp file `name` left by a killed run: only a regular file, still

@@ -86,14 +86,16 @@ public final class OutputDestination {
         case complete
         /// A plain file whose last line has no newline: one was written first.
         case endedLine
-        /// A gzip member or xz stream a killed run never finished; appending to it would
+        /// A gzip member, xz stream or zstd frame a killed run never finished; appending to it would
         /// make the whole file unreadable. It was renamed to `name` and must be reopened.
         case setAside(String)
     }
 
     /// Before appending: a killed run's leftovers at the end of the file are made harmless
-    /// (see `AppendTail`).
-    public func checkAppendTail() throws -> AppendTail {
+    /// (see `AppendTail`). `isUnfinished` reads the file (a descriptor open for reading, and
+    /// its size) and says whether it ends inside a compressed stream; the formats are IO's
+    /// business (`OutputTail.isUnfinished`), the renaming is this layer's.
+    public func checkAppendTail(isUnfinished: (Int32, Int) -> Bool) throws -> AppendTail {
         guard info.isRegular else { return .complete }
         var current = stat()
         guard fstat(fd, &current) == 0, current.st_size > 0 else { return .complete }
@@ -101,21 +103,17 @@ public final class OutputDestination {
         // The output descriptor is write-only: read through a second open of the same file.
         let reader = try directory.openFile(name, expected: identity)
         defer { reader.closeNow() }
-        var head = [UInt8](repeating: 0, count: min(6, size)), tail = [UInt8](repeating: 0, count: min(4, size))
-        guard pread(reader.fd, &head, head.count, 0) == head.count,
-              pread(reader.fd, &tail, tail.count, off_t(size - tail.count)) == tail.count else {
-            return .complete
-        }
-        let gzip = head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b
-        let xz = head == [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]
-        // anonlog's gzip pieces end with a sync flush (00 00 ff ff); a finished member ends with
-        // its trailer. A finished xz stream ends with the footer magic "YZ".
-        let unfinished = (gzip && tail == [0x00, 0x00, 0xff, 0xff]) || (xz && Array(tail.suffix(2)) != [0x59, 0x5a])
-        if unfinished {
+        if isUnfinished(reader.fd, size) {
             let aside = try directory.setAside(name, label: "unfinished", expected: identity)
             return .setAside(directory.path(of: aside))
         }
-        if !gzip && !xz && tail.last != UInt8(ascii: "\n") {
+        var last: UInt8 = 0
+        guard pread(reader.fd, &last, 1, off_t(size - 1)) == 1 else { return .complete }
+        var head = [UInt8](repeating: 0, count: min(4, size))
+        _ = pread(reader.fd, &head, head.count, 0)
+        let compressed = (head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b) || head == [0xfd, 0x37, 0x7a, 0x58]
+            || head == [0x28, 0xb5, 0x2f, 0xfd]
+        if !compressed && last != UInt8(ascii: "\n") {
             let newline: [UInt8] = [UInt8(ascii: "\n")]
             guard write(fd, newline, 1) == 1 else { throw AnonLogError.posix(path, errno: errno) }
             return .endedLine

@@ -30,8 +30,13 @@ enum DecoderFactory {
         let format = forced ?? CompressionFormat.detect(input.available)
         switch format {
         case .plain: return (PlainDecoder(input), .plain)
-        case .gzip: return (try GzipDecoder(input), .gzip)
+        case .gzip:
+            // anonlog's own members announce their length: those inflate on several threads.
+            try input.fill(atLeast: ChunkDeflater.headerLength)
+            if ChunkDeflater.announcedLength(input.available) != nil { return (ParallelGzipDecoder(input, threads: threads), .gzip) }
+            return (try GzipDecoder(input), .gzip)
         case .xz: return (try XzDecoder(input, threads: threads, memoryLimit: xzMemoryLimit), .xz)
+        case .zstd: return (try ZstdDecoder(input, memoryLimit: xzMemoryLimit), .zstd)
         }
     }
 }

@@ -44,7 +44,6 @@ final class XzEncoder: SerialEncoder {
         buffer.deallocate()
     }
 
-
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
         stream.pointee.next_in = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)

@@ -20,16 +20,12 @@ final class ChunkSlot: @unchecked Sendable {
     var mappedWindow: UnsafeRawBufferPointer?
     /// The rewritten body.
     let output: ChunkBuffer
-    /// Deflate of `output` (gzip only).
+    /// `output` as one gzip member (gzip only).
     let compressed = ChunkBuffer(capacity: 1 << 16)
-    /// The 32 KiB of output before this chunk, the deflate dictionary (gzip only).
-    let dictionary = ChunkBuffer(capacity: 32 << 10)
     /// Where the chunk's owned range lies (window-relative) and what it holds.
     var result = SearchResult(outputFrom: 0, coveredUntil: 0, counts: TypeCounts())
     /// The worker's pseudonym cache hits and misses on this chunk (rewrite only).
     var cacheHits = 0, cacheMisses = 0
-    /// CRC-32 of `output` (gzip only).
-    var crc: UInt32 = 0
     /// The chunk was cut because its input went quiet: once it is written, the encoder flushes
     /// (xz finishes its block) so that a reader of the output sees every line.
     var flushAfter = false

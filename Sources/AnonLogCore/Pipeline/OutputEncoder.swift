@@ -6,10 +6,14 @@ enum OutputEncoder {
 
     /// Builds the encoder for `format` writing to `output` (the counterpart of `DecoderFactory`).
     static func make(_ format: CompressionFormat, level: Int, threads: Int, output: OutputFile) throws -> OutputEncoder {
+        guard format.levels.contains(level) else {
+            throw AnonLogError(.usage, "\(format) output takes levels \(format.levels.lowerBound)-\(format.levels.upperBound), not \(level)")
+        }
         switch format {
         case .plain: return .serial(PlainEncoder(output))
         case .gzip: return .parallelGzip(ParallelGzip(output, level: level))
         case .xz: return .serial(try XzEncoder(output, level: level, threads: threads))
+        case .zstd: return .serial(try ZstdEncoder(output, level: level, threads: threads))
         }
     }
 

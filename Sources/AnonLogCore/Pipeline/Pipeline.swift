@@ -155,13 +155,13 @@ public struct Pipeline: Sendable {
     }
 
     /// The worker step: one piece of work done with this thread's worker and deflater.
-    private static func work<W: ChunkWorker>(_ job: Job, worker: inout W, deflater: ChunkDeflater?) -> Done {
+    private static func work<W: ChunkWorker>(_ job: Job, worker: inout W, deflater: ChunkDeflater?, level: Int) -> Done {
         switch job {
         case .process(let slot):
             slot.result = worker.process(slot, startAt: nil)
             return .processed(slot)
         case .compress(let slot):
-            ParallelGzip.compress(slot, with: deflater!)
+            ParallelGzip.compress(slot, with: deflater!, level: level)
             return .compressed(slot)
         }
     }
@@ -204,7 +204,7 @@ public struct Pipeline: Sendable {
             }
             var pending = [Job.process(slot)]
             while let job = pending.popLast() {
-                let done = Pipeline.work(job, worker: &worker, deflater: deflater)
+                let done = Pipeline.work(job, worker: &worker, deflater: deflater, level: gzip?.level ?? 0)
                 try Pipeline.write(done, writer: &writer, compressing: gzip != nil, schedule: { pending.append($0) }, release: { _ in })
             }
         }
@@ -257,7 +257,7 @@ public struct Pipeline: Sendable {
                 defer { running.leave() }
                 var worker = workerBox.value
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
-                while let job = jobs.pop() { done.push(Pipeline.work(job, worker: &worker, deflater: deflater)) }
+                while let job = jobs.pop() { done.push(Pipeline.work(job, worker: &worker, deflater: deflater, level: level)) }
             }
             worker.name = "anonlog-worker-\(index)"
             worker.start()

@@ -55,7 +55,6 @@ struct RewriteJob: PipelineJob {
             return true
         case .parallelGzip(let gzip):
             gzip.prepare(slot)
-            if slot.reopenAfter && reopenOutput != nil { gzip.endMemberAfterPrepared() }
             return false
         }
     }
