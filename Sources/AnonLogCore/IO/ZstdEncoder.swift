@@ -17,7 +17,9 @@ final class ZstdEncoder: SerialEncoder {
         buffer = .allocate(byteCount: bufferSize, alignment: 64)
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(level))
         ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
-        // 0 workers means the calling thread compresses; a build without threads refuses >0.
+        // libzstd's own worker threads compress while the pipeline's workers rewrite, at the
+        // price of their job buffers; without workers the writer thread would compress. A
+        // libzstd built without threads refuses the setting and compresses on this thread.
         if threads > 1 { _ = ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(threads)) }
     }
 
