@@ -19,7 +19,7 @@ struct AnonLogCommand: ParsableCommand {
             anonlog pseudonym --type TYPE VALUE
             """,
         discussion: """
-            Without a subcommand anonlog is a filter: stdin or FILEs (plain, gzip, xz) to stdout, \
+            Without a subcommand anonlog is a filter: stdin or FILEs (plain, gzip, xz, zstd) to stdout, \
             -o FILE, or --in-place; 'anonlog filter --help' lists its options. Exit status: 0 \
             success, 1 personal data found (scan) or some files failed (sweep), 2 usage or input \
             error (one line on stderr naming the file), 3 internal fault. A closed pipe on stdout \

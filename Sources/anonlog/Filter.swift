@@ -11,7 +11,7 @@ struct Filter: ParsableCommand {
         commandName: "filter",
         abstract: "Rewrite stdin or FILEs to stdout (or -o FILE), or rewrite FILEs in place.",
         discussion: """
-            Inputs may be plain, gzip or xz (detected by magic bytes) and are read in order as \
+            Inputs may be plain, gzip, xz or zstd (detected by magic bytes) and are read in order as \
             one stream. The output has the first input's format unless --output-format says \
             otherwise. Examples:
               zcat access.log.1.gz | anonlog --profile redact | gzip > access.log.1.anon.gz
@@ -38,10 +38,10 @@ struct Filter: ParsableCommand {
     @Option(name: [.customShort("j"), .customLong("jobs")], help: "Worker threads (default: all cores).")
     var jobs: Int = 0
 
-    @Option(help: "Input format instead of detection: plain, gzip or xz.")
+    @Option(help: "Input format instead of detection: plain, gzip, xz or zstd.")
     var inputFormat: CompressionFormat?
 
-    @Option(help: "Output format: plain, gzip or xz (default: the input's).")
+    @Option(help: "Output format: plain, gzip, xz or zstd (default: the input's).")
     var outputFormat: CompressionFormat?
 
     @Option(help: "Compression level for gzip (1-9), xz (0-9) or zstd (1-19); default 6 (zstd 3).")

@@ -8,7 +8,7 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Find personal data (personnummer, e-mails, IPs, usernames) in files and trees.",
         discussion: """
-            Reads plain, gzip and xz files (by magic bytes), skips binary files (a NUL byte in \
+            Reads plain, gzip, xz and zstd files (by magic bytes), skips binary files (a NUL byte in \
             the first 64 KiB) unless --binary, and reports `path:line:column: type masked` per \
             finding, then a summary. Raw values are never printed unless --show-values. \
             Exit status: 0 nothing found, 1 found, 2 an error (reported, scanning goes on).

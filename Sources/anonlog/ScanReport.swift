@@ -82,7 +82,7 @@ final class ScanReport: ScanReporter {
             if skippedBinary > 0 { summary += "; \(skippedBinary) binary file\(skippedBinary == 1 ? "" : "s") skipped" }
             if skippedLarge > 0 { summary += "; \(skippedLarge) over --max-filesize skipped" }
             if skippedUnreadable > 0 {
-                summary += "; \(skippedUnreadable) file\(skippedUnreadable == 1 ? "" : "s") in a format anonlog cannot read (bzip2, lz4, zstd, zip, 7z, .Z) skipped"
+                summary += "; \(skippedUnreadable) file\(skippedUnreadable == 1 ? "" : "s") in a format anonlog cannot read (bzip2, lz4, zip, 7z, .Z) skipped"
             }
             if skippedOther > 0 {
                 summary += "; \(skippedOther) symlink\(skippedOther == 1 ? "" : "s") or special file\(skippedOther == 1 ? "" : "s") not followed"
