@@ -24,12 +24,10 @@ final class GzipDecoder: Decoder {
     func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         while !finished {
             if input.available.isEmpty {
-                let more = try input.fill()
-                if !more {
-                    // A stop signal ended the wait for more (not the end of the data): decode
-                    // no further, without calling the stream truncated.
-                    if !input.atEOF { return 0 }
-                    if inMember { throw AnonLogError(.io, "\(input.name): truncated gzip data (unexpected end of file)") }
+                switch try input.refill(insideStream: inMember, format: "gzip") {
+                case .more: break
+                case .stopped: return 0
+                case .ended:
                     finished = true
                     return 0
                 }

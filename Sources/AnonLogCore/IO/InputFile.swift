@@ -134,6 +134,25 @@ final class InputFile {
         }
     }
 
+    /// What a decoder's wait for more input came to (`refill`).
+    enum Refill {
+        /// More bytes are buffered.
+        case more
+        /// A stop signal ended the wait: decode no further, but the stream is not over.
+        case stopped
+        /// The data ended where a stream may end.
+        case ended
+    }
+
+    /// For a decoder that has used every buffered byte: reads more. Data that ends while the
+    /// decoder is `insideStream` is an error naming the file and `format`.
+    func refill(insideStream: Bool, format: String) throws -> Refill {
+        if try fill() { return .more }
+        if !atEOF { return .stopped }
+        if insideStream { throw AnonLogError(.io, "\(name): truncated \(format) data (unexpected end of file)") }
+        return .ended
+    }
+
     /// Reads until at least `count` bytes are buffered or the file ends.
     func fill(atLeast count: Int) throws {
         while end - start < count, try fill() {}

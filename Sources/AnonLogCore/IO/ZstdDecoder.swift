@@ -24,11 +24,10 @@ final class ZstdDecoder: Decoder {
     func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         while !finished {
             if input.available.isEmpty {
-                let more = try input.fill()
-                if !more {
-                    // A stop signal ended the wait for more: decode no further.
-                    if !input.atEOF { return 0 }
-                    if inFrame { throw AnonLogError(.io, "\(input.name): truncated zstd data (unexpected end of file)") }
+                switch try input.refill(insideStream: inFrame, format: "zstd") {
+                case .more: break
+                case .stopped: return 0
+                case .ended:
                     finished = true
                     return 0
                 }
