@@ -133,6 +133,11 @@ final class ParallelGzipDecoder: Decoder {
         let bytes = member.compressed
         let size = Int(bytes[bytes.count - 4]) | Int(bytes[bytes.count - 3]) << 8 | Int(bytes[bytes.count - 2]) << 16
             | Int(bytes[bytes.count - 1]) << 24
+        // The trailer is input: deflate expands at most 1032:1, and no chunk is that large.
+        guard size <= min(memberLimit, bytes.count * 1032) else {
+            member.error = AnonLogError(.io, "\(name): corrupt gzip data (a member's length does not fit its data)")
+            return
+        }
         var decoded = [UInt8](repeating: 0, count: size)
         var produced = 0
         let result = bytes.withUnsafeBytes { source in

@@ -84,6 +84,22 @@ import Testing
         #expect(decoded == TestSupport.reference(plain) + tail)
     }
 
+    /// A member whose trailer claims gigabytes is corrupt data, one error line, not an
+    /// allocation of that size (adversarial input: the length field is only input).
+    @Test func aMemberAnnouncingAHugeLengthIsAnError() throws {
+        let plain = RandomInput.make(length: 100_000, seed: 9)
+        let options = PipelineOptions(threads: 2, chunkSize: 20_000, outputFormat: .gzip, plan: TestSupport.redactPlan)
+        var (bytes, _) = try TestSupport.runPipeline(plain, options: options)
+        let first = try #require(bytes.withUnsafeBytes { ChunkDeflater.announcedLength($0) })
+        for k in 0..<4 { bytes[first - 4 + k] = 0xF0 }
+        let keep = try ActionPlan(profile: .redact, overrides: [.ipv4: .keep, .ipv6: .keep, .email: .keep, .username: .keep, .personnummer: .keep])
+        #expect {
+            try TestSupport.runPipeline(bytes, options: PipelineOptions(threads: 2, outputFormat: .plain, plan: keep))
+        } throws: { error in
+            (error as? AnonLogError)?.message.contains("corrupt gzip data (a member's length does not fit its data)") == true
+        }
+    }
+
     /// At every level the output is no larger than zlib's (`gzip -L`) on realistic log text.
     @Test(arguments: [1, 6, 9])
     func gzipOutputIsNoLargerThanGzip(level: Int) throws {
