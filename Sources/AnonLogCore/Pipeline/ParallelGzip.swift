@@ -1,6 +1,6 @@
 /// gzip output compressed by the workers in parallel: each chunk becomes one complete gzip
-/// member (`ChunkDeflater`), written in order. A multi-member file is standard gzip: `gzip
-/// -d`, `zcat`, `pigz`, Python's, Go's and Java's readers read it whole.
+/// member (`ChunkDeflater`), written in order. A multi-member file is standard gzip (RFC 1952):
+/// `gzip -d`, `zcat`, `pigz` and Python's `gzip` read it whole (tested).
 ///
 /// Independent members need no dictionary from the chunk before (libdeflate takes none), and
 /// compress at libdeflate's speed; on 1 MiB chunks the file is still no larger than zlib's at

@@ -1,12 +1,13 @@
 // The pipeline: reader -> workers -> ordered writer.
 //
-// One reader thread reads and decodes the input (zlib inflate and liblzma are inherently
-// serial per stream; inflate is rarely the limit) and cuts the decoded stream into chunks of
+// One reader thread reads and decodes the input (inflate, liblzma and zstd are inherently
+// serial per stream, except anonlog's own gzip members, which `ParallelGzipDecoder` inflates
+// on several threads; ISA-L's inflate is rarely the limit) and cuts the decoded stream into chunks of
 // about 1 MiB that end at a newline. Each chunk travels in a `ChunkSlot` with the 4 KiB before
 // it (lookbehind, so a worker sees the context and word boundary before its first byte) and the
 // 4 KiB after it (lookahead, so a match that runs past a cut without newline is still seen
-// whole). 1 MiB is large enough that the per-chunk costs (a queue hand-off, a 32 KiB dictionary
-// copy, a deflate reset, ~8 KiB of lookaround) are small next to the chunk's own work, and
+// whole). 1 MiB is large enough that the per-chunk costs (a queue hand-off, a gzip member's header
+// and trailer, ~8 KiB of lookaround) are small next to the chunk's own work, and
 // small enough that 2N+4 slots keep memory near 3 MiB per slot whatever the input size: a
 // 50 GB log and a 50 MB log need the same memory.
 //
@@ -23,7 +24,7 @@
 // N worker threads (`-j`, default one per core) take work from one FIFO queue: "process this
 // chunk" from the reader and, for gzip output, "compress this chunk" from the writer. Each
 // worker owns its `ChunkWorker` (scanner, sink, caches) and deflate state for its whole life
-// (share nothing; pigz gives each thread one z_stream and resets it per block), so the hot
+// (share nothing, as pigz gives each thread its own compressor), so the hot
 // path takes no lock per match. A worker runs a `ChunkSearcher` over the chunk's window into
 // its sink: a rewrite copies and replaces, a scan masks and records findings.
 //
@@ -35,9 +36,7 @@
 // This makes the output independent of the chunk size and the thread count. Then the job
 // takes the chunk: a scan numbers its findings' lines and reports them; a rewrite writes
 // plain and xz output through a serial encoder, and hands gzip chunks back to the workers to
-// deflate with pigz's technique (`ParallelGzip`: the last 32 KiB of output before each chunk
-// is its dictionary, so consecutive chunks compress independently) before writing them in
-// order.
+// compress, each into a gzip member of its own (`ParallelGzip`), before writing them in order.
 //
 // The reader, worker and writer steps are the functions `read`, `work` and `write` below:
 // `driveThreads` runs them on threads joined by queues, `driveInline` calls them in sequence
