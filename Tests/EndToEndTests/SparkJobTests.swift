@@ -76,7 +76,8 @@ struct SparkJobTests {
         }
 
         let scanned = root.appendingPathComponent("scan")
-        let scan = try Spark.run([Self.script, "--anonlog", Anonlog.binary.path, "--input", input.path, "--output", scanned.path, "--scan"])
+        // A glob this time: every file at any depth, paths relative to the glob's directory.
+        let scan = try Spark.run([Self.script, "--anonlog", Anonlog.binary.path, "--input", input.path + "/**/*", "--output", scanned.path, "--scan"])
         #expect(scan.status == 0, "\(scan.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: scanned.appendingPathComponent("summary.json"))) as! [String: Any]
         let local = try Anonlog.run(["scan", "--json", "-r", input.path])
@@ -88,6 +89,8 @@ struct SparkJobTests {
         #expect(perType == counts.filter { $0.value > 0 })
         let lines = try String(contentsOf: scanned.appendingPathComponent("findings.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == localSummary["findings"] as? Int)
+        let perFile = summary["per_file"] as! [String: [String: Int]]
+        #expect(Set(perFile.keys).isSubset(of: Set(Self.files(input))) && perFile.count == 20)
     }
 
     @Test func linesModePipesTextThroughTheSameFilter() throws {

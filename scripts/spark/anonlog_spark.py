@@ -9,7 +9,8 @@ The command line is the contract of SPEC.md's Scale section:
   spark-submit scripts/spark/anonlog_spark.py --anonlog PATH --input DIR --output DIR [--lines] [-- FILTER-OPTIONS...]
   spark-submit scripts/spark/anonlog_spark.py --anonlog PATH --input DIR --output DIR --scan [-- SCAN-OPTIONS...]
 
---input is walked recursively. Each file's output lands under --output at the same relative
+--input is a directory, walked recursively, or a glob (`/archive/*/2025-*.gz`, `**` for any
+depth), quoted so the shell leaves it alone. Each file's output lands under --output at the same relative
 path and in the same format. --scan writes findings.jsonl (one finding per line, with the
 relative path) and summary.json (counts per file and per type) under --output. Options after
 `--` go unchanged to every anonlog process; `--key-file PATH` among them is shipped to the
@@ -39,7 +40,7 @@ def parse(argv):
         prog="anonlog_spark.py",
         description="Run anonlog over a directory tree on Spark; options after -- go to anonlog.")
     parser.add_argument("--anonlog", required=True, help="the anonlog binary (shipped to the executors)")
-    parser.add_argument("--input", required=True, help="directory walked recursively")
+    parser.add_argument("--input", required=True, help="directory walked recursively, or a glob (quoted)")
     parser.add_argument("--output", required=True, help="directory the outputs land in, same relative paths")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--lines", action="store_true", help="RDD.pipe over text lines instead of one task per file")
@@ -80,6 +81,22 @@ def with_key(passed, path):
     return out
 
 
+def glob_inputs(pattern):
+    """The base directory of a glob (its path up to the first wildcard) and the regular files it
+    matches, relative to that base, sorted; symlinks are left out as in a walk."""
+    import glob
+    parts = pattern.split(os.sep)
+    fixed = []
+    for part in parts:
+        if any(c in part for c in "*?["):
+            break
+        fixed.append(part)
+    base = os.sep.join(fixed) or "."
+    found = [os.path.relpath(path, base) for path in glob.glob(pattern, recursive=True)
+             if os.path.isfile(path) and not os.path.islink(path)]
+    return base, sorted(found)
+
+
 def files_under(root):
     """Relative paths of the regular files under `root`, sorted; symlinks are not followed."""
     found = []
@@ -109,8 +126,12 @@ def main():
     args, passed = parse(sys.argv[1:])
     if not os.path.isfile(args.anonlog) or not os.access(args.anonlog, os.X_OK):
         fail(f"{args.anonlog}: not an executable file")
-    if not os.path.isdir(args.input):
-        fail(f"{args.input}: not a directory")
+    if os.path.isdir(args.input):
+        base, inputs = args.input, files_under(args.input)
+    elif any(c in args.input for c in "*?["):
+        base, inputs = glob_inputs(args.input)
+    else:
+        fail(f"{args.input}: neither a directory nor a glob")
     key = key_file(passed)
     if key is not None:
         if not os.path.isfile(key):
@@ -118,7 +139,6 @@ def main():
         if os.stat(key).st_mode & (stat.S_IRWXG | stat.S_IRWXO):
             fail(f"{key}: the key is readable or writable by others (mode {oct(os.stat(key).st_mode & 0o777)}); "
                  "shipped as it is, every executor would hold a world-readable key. chmod 600 it first")
-    inputs = files_under(args.input)
     if not inputs:
         fail(f"{args.input}: no files")
 
@@ -131,7 +151,7 @@ def main():
     if key is not None:
         context.addFile(os.path.abspath(key))
         key_name = os.path.basename(key)
-    source, target = os.path.abspath(args.input), os.path.abspath(args.output)
+    source, target = os.path.abspath(base), os.path.abspath(args.output)
     os.makedirs(target, exist_ok=True)
 
     if args.lines:
