@@ -139,13 +139,16 @@ final class ParallelGzipDecoder: Decoder {
             return
         }
         var decoded = [UInt8](repeating: 0, count: size)
-        var produced = 0
+        var consumed = 0, produced = 0
         let result = bytes.withUnsafeBytes { source in
             decoded.withUnsafeMutableBytes { target in
-                libdeflate_gzip_decompress(decompressor, source.baseAddress, source.count, target.baseAddress, target.count, &produced)
+                libdeflate_gzip_decompress_ex(decompressor, source.baseAddress, source.count, target.baseAddress, target.count,
+                                              &consumed, &produced)
             }
         }
-        guard result == LIBDEFLATE_SUCCESS, produced == size else {
+        // The member must fill its announced length exactly: bytes after its trailer would be
+        // skipped unseen, and lost from a rewrite.
+        guard result == LIBDEFLATE_SUCCESS, produced == size, consumed == bytes.count else {
             member.error = AnonLogError(.io, "\(name): corrupt gzip data (invalid deflate data or incorrect data check)")
             return
         }

@@ -100,6 +100,24 @@ import Testing
         }
     }
 
+    /// A member whose announced length covers more than its deflate data and trailer (bytes
+    /// hidden after it) is corrupt: those bytes would otherwise vanish from a rewrite.
+    @Test func bytesHiddenInsideAnAnnouncedMemberAreAnError() throws {
+        let plain = Array("login from 192.0.2.7\n".utf8)
+        let options = PipelineOptions(threads: 1, outputFormat: .gzip, plan: TestSupport.redactPlan)
+        var (bytes, _) = try TestSupport.runPipeline(plain, options: options)
+        let length = try #require(bytes.withUnsafeBytes { ChunkDeflater.announcedLength($0) })
+        #expect(length == bytes.count)
+        // Ten raw bytes after the trailer, and the announced length grown to cover them.
+        bytes += Array("anna@x.se\n".utf8)
+        let grown = UInt32(bytes.count)
+        for k in 0..<4 { bytes[16 + k] = UInt8(truncatingIfNeeded: grown >> (8 * UInt32(k))) }
+        let keep = try ActionPlan(profile: .redact, overrides: [.ipv4: .keep, .ipv6: .keep, .email: .keep, .username: .keep, .personnummer: .keep])
+        #expect(throws: AnonLogError.self) {
+            try TestSupport.runPipeline(bytes, options: PipelineOptions(threads: 1, outputFormat: .plain, plan: keep))
+        }
+    }
+
     /// At every level the output is no larger than zlib's (`gzip -L`) on realistic log text.
     @Test(arguments: [1, 6, 9])
     func gzipOutputIsNoLargerThanGzip(level: Int) throws {
