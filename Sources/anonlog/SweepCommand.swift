@@ -36,7 +36,7 @@ struct SweepCommand: ParsableCommand {
         let parsed = try PolicyParser.parse(String(decoding: data, as: UTF8.self), path: policy)
         let clock = try now.map(Self.parseTime) ?? Clock.now()
         var detection = DetectionConfig()
-        detection.today = Sweeper.dayOf(clock)
+        detection.today = CalendarDay(epochSeconds: clock)
         let sweeper = Sweeper(policy: parsed, now: clock, threads: jobs > 0 ? jobs : Pipeline.coreCount, detection: detection)
         let needsKey = !dryRun && parsed.rules.contains { $0.after[.pseudonymized] != nil }
         var key: [UInt8]?

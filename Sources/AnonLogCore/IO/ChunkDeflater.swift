@@ -8,6 +8,8 @@ import CDeflate
 /// inflate them on several threads. Every gzip reader ignores the field.
 final class ChunkDeflater {
     private let compressor: OpaquePointer
+    /// The level, also recorded in each member's header (XFL).
+    private let level: Int
 
     /// The header's extra field: subfield `A`,`L`, 4 bytes of data.
     static let extraLength = 8
@@ -22,12 +24,13 @@ final class ChunkDeflater {
             preconditionFailure("libdeflate cannot allocate a compressor")
         }
         self.compressor = compressor
+        self.level = level
     }
 
     deinit { libdeflate_free_compressor(compressor) }
 
     /// Compresses `input` into `out` (replacing its contents) as one gzip member.
-    func compressMember(_ input: UnsafeRawBufferPointer, level: Int, into out: ChunkBuffer) {
+    func compressMember(_ input: UnsafeRawBufferPointer, into out: ChunkBuffer) {
         out.count = 0
         let bound = libdeflate_deflate_compress_bound(compressor, input.count)
         out.reserve(extra: ChunkDeflater.headerLength + bound + ChunkDeflater.trailerLength)

@@ -4,8 +4,8 @@
 ///
 /// Independent members need no dictionary from the chunk before (libdeflate takes none), and
 /// compress at libdeflate's speed; on 1 MiB chunks the file is still no larger than zlib's at
-/// the same level. The writer calls `prepare` on each chunk in order, a worker `compress`, and
-/// the writer `write` on the compressed chunks in order.
+/// the same level. A worker calls `compress` on each chunk, and the writer `write` on the
+/// compressed chunks in order.
 final class ParallelGzip {
     private let output: OutputFile
     /// The compression level, for the workers' `ChunkDeflater`s.
@@ -18,14 +18,11 @@ final class ParallelGzip {
         self.level = level
     }
 
-    /// The writer's part before compression: nothing to hand over, members are independent.
-    func prepare(_ slot: ChunkSlot) {}
-
     /// The worker's part: `slot`'s output as one gzip member.
-    static func compress(_ slot: ChunkSlot, with deflater: ChunkDeflater, level: Int) {
+    static func compress(_ slot: ChunkSlot, with deflater: ChunkDeflater) {
         slot.compressed.count = 0
         guard slot.output.count > 0 else { return }
-        slot.output.withBytes { deflater.compressMember($0, level: level, into: slot.compressed) }
+        slot.output.withBytes { deflater.compressMember($0, into: slot.compressed) }
     }
 
     /// Writes a compressed chunk (next in order).
@@ -39,7 +36,7 @@ final class ParallelGzip {
     func finish() throws {
         guard !wroteMember else { return }
         let empty = ChunkBuffer(capacity: 64)
-        ChunkDeflater(level: level).compressMember(UnsafeRawBufferPointer(start: empty.base, count: 0), level: level, into: empty)
+        ChunkDeflater(level: level).compressMember(UnsafeRawBufferPointer(start: empty.base, count: 0), into: empty)
         try output.write(UnsafeRawBufferPointer(start: empty.base, count: empty.count))
         wroteMember = true
     }

@@ -154,13 +154,13 @@ public struct Pipeline: Sendable {
     }
 
     /// The worker step: one piece of work done with this thread's worker and deflater.
-    private static func work<W: ChunkWorker>(_ job: Job, worker: inout W, deflater: ChunkDeflater?, level: Int) -> Done {
+    private static func work<W: ChunkWorker>(_ job: Job, worker: inout W, deflater: ChunkDeflater?) -> Done {
         switch job {
         case .process(let slot):
             slot.result = worker.process(slot, startAt: nil)
             return .processed(slot)
         case .compress(let slot):
-            ParallelGzip.compress(slot, with: deflater!, level: level)
+            ParallelGzip.compress(slot, with: deflater!)
             return .compressed(slot)
         }
     }
@@ -203,7 +203,7 @@ public struct Pipeline: Sendable {
             }
             var pending = [Job.process(slot)]
             while let job = pending.popLast() {
-                let done = Pipeline.work(job, worker: &worker, deflater: deflater, level: gzip?.level ?? 0)
+                let done = Pipeline.work(job, worker: &worker, deflater: deflater)
                 try Pipeline.write(done, writer: &writer, compressing: gzip != nil, schedule: { pending.append($0) }, release: { _ in })
             }
         }
@@ -256,7 +256,7 @@ public struct Pipeline: Sendable {
                 defer { running.leave() }
                 var worker = workerBox.value
                 let deflater = compressing ? ChunkDeflater(level: level) : nil
-                while let job = jobs.pop() { done.push(Pipeline.work(job, worker: &worker, deflater: deflater, level: level)) }
+                while let job = jobs.pop() { done.push(Pipeline.work(job, worker: &worker, deflater: deflater)) }
             }
             worker.name = "anonlog-worker-\(index)"
             worker.start()

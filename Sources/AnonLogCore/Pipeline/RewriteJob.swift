@@ -53,9 +53,8 @@ struct RewriteJob: PipelineJob {
             try serial.write(output)
             try afterWrite(slot)
             return true
-        case .parallelGzip(let gzip):
-            gzip.prepare(slot)
-            return false
+        case .parallelGzip:
+            return false   // the workers compress it next
         }
     }
 

@@ -68,7 +68,7 @@ public enum AtomicRewrite {
         // The output keeps the format read from this same descriptor (the input's first bytes).
         options.outputFormat = nil
         if registry != nil { options.digests = true }
-        if dateFromMtime { options.transform.fallbackDate = Sweeper.day(Int(original.st_mtim.tv_sec)) }
+        if dateFromMtime { options.transform.fallbackDate = CalendarDay(epochSeconds: Int(original.st_mtim.tv_sec)) }
 
         let (fd, temp) = try directory.createTempFile(for: name)
         var renamed = false

@@ -229,15 +229,10 @@ public struct Sweeper: Sendable {
         detection.includeTokens = stage == .redacted
         var transform = TransformConfig(key: key)
         transform.today = detection.today
-        transform.fallbackDate = Self.day(mtime)
+        transform.fallbackDate = CalendarDay(epochSeconds: mtime)
         if plan.needsKey && key == nil { throw AnonLogError(.usage, "rule '\(rule.name)': pseudonymising needs a key") }
         return Pipeline(options: PipelineOptions(threads: 1, plan: plan, detection: detection, transform: transform))
     }
-
-    /// The UTC day of a time in seconds since the epoch.
-    public static func dayOf(_ seconds: Int) -> CalendarDay { CalendarDay(epochSeconds: seconds) }
-
-    static func day(_ seconds: Int) -> CalendarDay { CalendarDay(epochSeconds: seconds) }
 
     /// A date in the file name (`2026-11-26` or `20261126`), as seconds since the epoch (UTC).
     static func dateInName(_ path: String) -> Int? {
