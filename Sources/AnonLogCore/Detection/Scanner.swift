@@ -115,35 +115,59 @@ struct Scanner: Sendable {
         let count = spans.count
         for index in first..<count {
             let span = spans[index]
-            guard span.type == .username, !span.spread else { continue }
-            if span.start < line.start || span.start > line.end {
-                // Spans mostly arrive in order: search back no further than the last line.
-                let floor = span.start > line.end ? line.end + 1 : 0
-                line.start = anonlog_line_start(p, floor, span.start)
-            }
-            let length = span.end - span.start
-            // Whether the name may spread at all, asked only once it occurs again (most never do).
-            var spreads: Bool? = nil
-            var from = line.start
-            while true {
-                var found: Int32 = 0
-                let at = anonlog_find_in_line(p, from, n, p + span.start, length, &found)
-                guard found != 0 else {
-                    line.end = at
-                    break
+            guard span.type == .username, !span.spread, span.end > span.start else { continue }
+            // Spans mostly arrive in order: search back no further than the last line searched.
+            let floor = span.start > line.end ? line.end + 1 : span.start >= line.start ? line.start : 0
+            var lineStart = 0, lineEnd = 0
+            let repeats = withUnsafeMutablePointer(to: &repeatOffsets) { buffer in
+                buffer.withMemoryRebound(to: Int.self, capacity: Scanner.repeatCapacity) { found in
+                    anonlog_name_repeats(p, n, floor, span.start, span.end, &lineStart, &lineEnd, found, Scanner.repeatCapacity)
                 }
-                from = at + 1
-                // Whole words only.
-                if at == span.start || (at > line.start && UsernameDetector.isNameByte(p[at - 1])) { continue }
-                let end = at + length
-                if end < n && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
-                if spreads == nil { spreads = UsernameDetector.isPropagatable(p, span.start, span.end) }
-                guard spreads == true else { continue }
-                var copy = Span(start: at, end: end, type: .username)
-                copy.tag = span.tag
-                copy.spread = true
-                spans.append(copy)
             }
+            line = LineBounds(start: lineStart, end: lineEnd)
+            guard repeats != 0 else { continue }
+            // Whether the name may spread at all, asked only once it occurs again (most never do).
+            guard UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
+            // SIZE_MAX (here -1): more repeats than the buffer holds.
+            if repeats < 0 { spreadByWordSearch(p, n, span, line: line) } else {
+                for k in 0..<repeats { addSpread(span, at: repeatOffset(k)) }
+            }
+        }
+    }
+
+    /// Occurrences one `anonlog_name_repeats` call reports; a line with more is searched word by word.
+    private static let repeatCapacity = 8
+
+    /// Where `anonlog_name_repeats` writes (a tuple: inline storage, no allocation).
+    private var repeatOffsets: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    /// Occurrence `k` of the last `anonlog_name_repeats` call.
+    private func repeatOffset(_ k: Int) -> Int {
+        withUnsafeBytes(of: repeatOffsets) { $0.load(fromByteOffset: k * MemoryLayout<Int>.stride, as: Int.self) }
+    }
+
+    /// Appends a copy of `span` at `at`, marked as spread.
+    private mutating func addSpread(_ span: Span, at: Int) {
+        var copy = Span(start: at, end: at + (span.end - span.start), type: .username)
+        copy.tag = span.tag
+        copy.spread = true
+        spans.append(copy)
+    }
+
+    /// Every other whole-word occurrence on the line, one search at a time (lines with more
+    /// repeats of a name than one call reports).
+    private mutating func spreadByWordSearch(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Span, line: LineBounds) {
+        let length = span.end - span.start
+        var from = line.start
+        while true {
+            var found: Int32 = 0
+            let at = anonlog_find_in_line(p, from, n, p + span.start, length, &found)
+            guard found != 0 else { break }
+            from = at + 1
+            if at == span.start || (at > line.start && UsernameDetector.isNameByte(p[at - 1])) { continue }
+            let end = at + length
+            if end < n && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
+            addSpread(span, at: at)
         }
     }
 

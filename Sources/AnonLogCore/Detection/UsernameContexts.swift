@@ -129,7 +129,8 @@ enum UsernameContexts {
     static let homeDirectories: [StaticString] = ["home", "Users", "var/mail", "var/spool/mail"]
 }
 
-/// A key of up to 16 bytes held inline, so a loop over the keys touches no reference counts.
+/// A username key of the C list (`UsernameKeys.h`), held inline; the detectors compare keys in
+/// C (`anonlog_is_username_key`), these name them for the tests and the docs.
 struct KeyWord: Sendable, CustomStringConvertible {
     /// The key's bytes, zero-padded.
     private let bytes: (UInt64, UInt64)
@@ -153,17 +154,5 @@ struct KeyWord: Sendable, CustomStringConvertible {
     /// The key's text.
     var description: String {
         withUnsafeBytes(of: bytes) { String(decoding: $0.prefix(count), as: UTF8.self) }
-    }
-
-    /// Whether the `count` bytes at `p` are this key, letters in any case when `ignoringCase`.
-    @inline(__always)
-    func matches(_ p: UnsafePointer<UInt8>, ignoringCase: Bool) -> Bool {
-        withUnsafeBytes(of: bytes) { key in
-            for k in 0..<count {
-                let b = p[k]
-                if (ignoringCase && ByteClass.isLetter(b) ? b | 0x20 : b) != key[k] { return false }
-            }
-            return true
-        }
     }
 }

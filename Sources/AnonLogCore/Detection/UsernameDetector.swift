@@ -1,3 +1,5 @@
+import CByteMasks
+
 /// Finds usernames by their context (SPEC.md, `username` row), since a username is just a word:
 /// log fields, auth-log phrases, `key=value` pairs, JSON keys, home-directory paths and the owner
 /// columns of file listings; plus every word of a `--users-file`. System accounts are kept.
@@ -342,12 +344,7 @@ enum UsernameDetector {
             sudoInvoker(p, n, keyStart: keyStart, config: config, into: &spans)
             return
         }
-        var isUserKey = false
-        for key in UsernameContexts.keys where key.count == keyLength && key.matches(p + keyStart, ignoringCase: true) {
-            isUserKey = true
-            break
-        }
-        guard isUserKey else { return }
+        guard anonlog_is_username_key(p + keyStart, keyLength, 0) != 0 else { return }
         var start = equals + 1
         let bracketed = start < n && p[start] == UInt8(ascii: "<")
         if bracketed { start += 1 }
@@ -408,11 +405,7 @@ enum UsernameDetector {
         while keyStart > 0 && keyEnd - keyStart < 9 && ByteClass.isLetter(p[keyStart - 1]) { keyStart -= 1 }
         guard keyStart > 0, p[keyStart - 1] == UInt8(ascii: "\"") else { return }
         let keyLength = keyEnd - keyStart
-        var isUserKey = false
-        for key in UsernameContexts.jsonKeys where key.count == keyLength && key.matches(p + keyStart, ignoringCase: false) {
-            isUserKey = true
-            break
-        }
+        let isUserKey = anonlog_is_username_key(p + keyStart, keyLength, 1) != 0
         let isGroup = keyLength == 5 && Bytes.equals(p + keyStart, "group")
         guard isUserKey else { return }
         var start = colon + 1

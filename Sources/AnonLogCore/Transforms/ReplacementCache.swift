@@ -58,13 +58,15 @@ struct ReplacementCache: @unchecked Sendable {
         var generation: UInt32
     }
 
-    /// Offset of `Meta.victim` in a set.
-    private static let victimOffset = MemoryLayout<Meta>.offset(of: \Meta.victim)!
+    /// Offset of `Meta.victim` in a set: a literal, since a stored `static let` is read through
+    /// `swift_once` on every cache hit (`init` checks it against the layout).
+    private static var victimOffset: Int { 3 }
 
     /// An empty cache of `slotCount` slots (a power of two, clamped to the allowed range).
     init(slotCount: Int) {
         let count = max(Self.minSlotCount, min(Self.maxSlotCount, slotCount))
         precondition(count & (count - 1) == 0, "slot count must be a power of two")
+        precondition(MemoryLayout<Meta>.offset(of: \Meta.victim) == Self.victimOffset, "Meta.victim moved")
         memory = ReplacementCacheMemory(byteCount: count / 2 * Self.setSize)
         sets = memory.slots
         indexMask = count / 2 - 1

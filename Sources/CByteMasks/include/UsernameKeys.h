@@ -5,6 +5,7 @@
 #define ANONLOG_USERNAME_KEYS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// `key=value` keys, compared ignoring case: PAM's `user=`, `ruser=`, `logname=`; dovecot's
 /// `user=<NAME>`; postfix's `sasl_username=`; query strings' `username=`, `login=`; LDAP DNs'
@@ -20,5 +21,24 @@ size_t anonlog_username_key_count(int json);
 
 /// Key `index` of that list, NUL-terminated.
 const char *anonlog_username_key(int json, size_t index);
+
+/// Whether the `length` bytes at `p` equal `text` (`length` bytes), letters in any case when `fold`.
+static inline int anonlog_key_equals(const uint8_t *p, size_t length, const char *text, int fold) {
+    for (size_t k = 0; k < length; k++) {
+        uint8_t b = p[k];
+        if (fold && (uint8_t)((b | 0x20) - 'a') <= 25) b |= 0x20;
+        if (b != (uint8_t)text[k]) return 0;
+    }
+    return 1;
+}
+
+/// Whether the `length` bytes at `p` are a `key=value` username key (any case; `json` 0) or a
+/// JSON one (exactly; `json` 1). Inline, so the detectors compare without a call or a lookup
+/// of a Swift global (each read of a `static let` costs a `swift_once` call).
+static inline int anonlog_is_username_key(const uint8_t *p, size_t length, int json) {
+#define ANONLOG_KEY_IS(text) || (length == sizeof(text) - 1 && anonlog_key_equals(p, length, text, !json))
+    return json ? 0 ANONLOG_USERNAME_JSON_KEYS(ANONLOG_KEY_IS) : 0 ANONLOG_USERNAME_KEYS(ANONLOG_KEY_IS);
+#undef ANONLOG_KEY_IS
+}
 
 #endif

@@ -58,4 +58,64 @@ import Testing
             }
         }
     }
+
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || ((b | 0x20) >= 97 && (b | 0x20) <= 122) || b == 46 || b == 95 || b == 45
+    }
+
+    /// The whole-word repeats of `p[start..<end)` on its line, and the line's bounds, by byte loops.
+    static func naiveRepeats(_ p: [UInt8], floor: Int, start: Int, end: Int) -> (Int, Int, [Int]) {
+        let line = naiveLineStart(p, floor: floor, at: start)
+        var lineEnd = start
+        while lineEnd < p.count && p[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        let needle = Array(p[start..<end])
+        var found: [Int] = []
+        var at = line
+        while at + needle.count <= lineEnd {
+            defer { at += 1 }
+            guard at != start, Array(p[at..<(at + needle.count)]) == needle else { continue }
+            if at > floor && isNameByte(p[at - 1]) { continue }
+            let after = at + needle.count
+            if after < p.count && (isNameByte(p[after]) || p[after] == UInt8(ascii: "$")) { continue }
+            found.append(at)
+        }
+        return (line, lineEnd, found)
+    }
+
+    /// The one-pass repeat search behind spreading gives what byte loops give: line bounds and
+    /// every whole-word repeat, with names next to `.`, `_`, `-`, `$`, newlines and the
+    /// window's edges, and more repeats than the buffer holds.
+    @Test(arguments: 0..<40)
+    func nameRepeatsEqualByteLoops(seed: Int) {
+        var generator = SeededGenerator(seed: UInt64(seed) &* 13 &+ 5)
+        let alphabet: [UInt8] = Array("ab ab.-_$ \n".utf8)
+        for _ in 0..<200 {
+            let p = (0..<Int.random(in: 1...300, using: &generator)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+            // A name: a run of name bytes somewhere in `p`.
+            let start = Int.random(in: 0..<p.count, using: &generator)
+            guard Self.isNameByte(p[start]) else { continue }
+            var end = start
+            while end < p.count && Self.isNameByte(p[end]) && end - start < Int.random(in: 1...6, using: &generator) { end += 1 }
+            let floor = Self.naiveLineStart(p, floor: 0, at: Int.random(in: 0...start, using: &generator))
+            let expected = Self.naiveRepeats(p, floor: floor, start: start, end: end)
+            for capacity in [2, 64] {
+                for level in Int32(0)...2 {
+                    var lineStart = -1, lineEnd = -1
+                    var found = [Int](repeating: -1, count: capacity)
+                    let count = p.withUnsafeBufferPointer { b in
+                        found.withUnsafeMutableBufferPointer {
+                            anonlog_name_repeats_level(level, b.baseAddress, p.count, floor, start, end, &lineStart, &lineEnd, $0.baseAddress, capacity)
+                        }
+                    }
+                    let context = "level \(level) capacity \(capacity): \(String(decoding: p, as: UTF8.self).debugDescription) floor \(floor) name \(start)..<\(end)"
+                    #expect(lineStart == expected.0 && lineEnd == expected.1, "\(context)")
+                    if expected.2.count > capacity {
+                        #expect(count < 0, "\(context)")
+                    } else {
+                        #expect(count == expected.2.count && Array(found[0..<max(0, count)]).sorted() == expected.2, "\(context)")
+                    }
+                }
+            }
+        }
+    }
 }
