@@ -99,7 +99,7 @@ import Testing
         "username=", "usernames=", " : TTY=", "name=", "alice", "bob9", "x", " ", ",", "<", ">", "&", "{", "}", "_",
         "e", "r", "p", " for ", " from ", "/home/", "/~", "/Users/", "C:\\Users\\", "\\", "uid=", ",ou=people",
         " invalid user ", "USER ", ": Login successful", "\n", " password for ", " port 22",
-        "\n" + "192.0.2.1 - ", " [30/Nov/2026:10:00:00 +0100] ",
+        "\n" + "192.0.2.1 - ", " [30/Nov/2026:10:00:00 +0100] ", "\n" + "www.example.se:443 192.0.2.1 - ",
         // A record whose group is its owner's own (the only group that names a person).
         "{\"owner\":\"alice\",\"group\":\"alice\"}", "{\"user\":\"bob9\",\"group\" : \"bob9\"}",
     ]
