@@ -327,9 +327,14 @@ size_t anonlog_line_start_level(int level, const uint8_t *p, size_t floor, size_
     return line_start_sse2(p, floor, at);
 }
 
-size_t anonlog_name_repeats(const uint8_t *p, size_t n, size_t floor, size_t start, size_t end, size_t *lineStart,
-                            size_t *lineEnd, size_t *found, size_t capacity) {
-    return anonlog_name_repeats_level(vector_level(), p, n, floor, start, end, lineStart, lineEnd, found, capacity);
+/// The portable form at this CPU's vector level.
+static size_t name_repeats_portable(const uint8_t *p, size_t n, size_t floor, size_t start, size_t end,
+                                    size_t *lineStart, size_t *lineEnd, size_t *found, size_t capacity) {
+    return name_repeats_search(vector_level(), p, n, floor, start, end, lineStart, lineEnd, found, capacity);
+}
+
+AnonLogNameRepeatsFunction anonlog_name_repeats_function(void) {
+    return vector_level() == 2 ? name_repeats_avx512 : name_repeats_portable;
 }
 
 size_t anonlog_name_repeats_level(int level, const uint8_t *p, size_t n, size_t floor, size_t start, size_t end,

@@ -51,7 +51,7 @@ enum IPv4Detector {
                 // `Chrome/120.0.0.0` is a version; Java's `host/10.1.2.3:9000` an address.
                 let port = i + 1 < n && p[i] == UInt8(ascii: ":") && ByteClass.isDigit(p[i + 1])
                 if !port && followsProductToken(p, slash: start - 1) { return nil }
-            } else if followsVersionWord(p, start: start) {
+            } else if mayFollowVersionWord(p, start: start) && followsVersionWord(p, start: start) {
                 return nil
             }
         }
@@ -207,6 +207,18 @@ enum IPv4Detector {
         let b = p[k - 1]
         return b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "(")
             || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")
+    }
+
+    /// False when no version word can end right before the quad at `start`: the common
+    /// `from 1.2.3.4` decided inline, without the call.
+    @inline(__always)
+    private static func mayFollowVersionWord(_ p: UnsafePointer<UInt8>, start: Int) -> Bool {
+        guard start >= 2 else { return true }
+        let b = p[start - 2] | 0x20
+        // A letter right before the one separator: it must be one that a version word ends in.
+        guard b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") else { return true }
+        return b == UInt8(ascii: "d") || b == UInt8(ascii: "e") || b == UInt8(ascii: "n") || b == UInt8(ascii: "r")
+            || b == UInt8(ascii: "v")
     }
 
     /// Whether a version key or word comes right before the quad at `start`: `version=4.12.0.8`,

@@ -22,6 +22,10 @@ struct Scanner: Sendable {
     /// Where the candidate stage writes one batch's masks; reused, so a scan allocates nothing.
     private var batch = CandidateBatch()
 
+    /// The repeat search for spreading names (`WordSearch.h`), chosen for this CPU; held here
+    /// because a `static let` is read through `swift_once` on every use.
+    private let nameRepeats: AnonLogNameRepeatsFunction = anonlog_name_repeats_function()
+
     /// Creates a scanner for `config`.
     public init(config: DetectionConfig = DetectionConfig()) {
         self.config = config
@@ -121,7 +125,7 @@ struct Scanner: Sendable {
             var lineStart = 0, lineEnd = 0
             let repeats = withUnsafeMutablePointer(to: &repeatOffsets) { buffer in
                 buffer.withMemoryRebound(to: Int.self, capacity: Scanner.repeatCapacity) { found in
-                    anonlog_name_repeats(p, n, floor, span.start, span.end, &lineStart, &lineEnd, found, Scanner.repeatCapacity)
+                    nameRepeats(p, n, floor, span.start, span.end, &lineStart, &lineEnd, found, Scanner.repeatCapacity)
                 }
             }
             line = LineBounds(start: lineStart, end: lineEnd)
@@ -135,13 +139,13 @@ struct Scanner: Sendable {
         }
     }
 
-    /// Occurrences one `anonlog_name_repeats` call reports; a line with more is searched word by word.
+    /// Occurrences one repeat search reports; a line with more is searched word by word.
     private static let repeatCapacity = 8
 
-    /// Where `anonlog_name_repeats` writes (a tuple: inline storage, no allocation).
+    /// Where the repeat search writes (a tuple: inline storage, no allocation).
     private var repeatOffsets: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
 
-    /// Occurrence `k` of the last `anonlog_name_repeats` call.
+    /// Occurrence `k` of the last repeat search.
     private func repeatOffset(_ k: Int) -> Int {
         withUnsafeBytes(of: repeatOffsets) { $0.load(fromByteOffset: k * MemoryLayout<Int>.stride, as: Int.self) }
     }

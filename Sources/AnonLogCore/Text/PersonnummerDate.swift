@@ -1,6 +1,7 @@
 /// Calendar rules for personnummer dates.
 enum PersonnummerDate {
     /// Whether the date exists (leap years included).
+    @inline(__always)
     static func isValid(year: Int, month: Int, day: Int) -> Bool {
         guard (1...12).contains(month), day >= 1 else { return false }
         let days: Int
@@ -12,6 +13,7 @@ enum PersonnummerDate {
         return day <= days
     }
 
+    @inline(__always)
     static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
     /// The full year of a 10-digit number: the latest year ending in `yy` whose date is not in

@@ -23,20 +23,23 @@ size_t anonlog_line_start(const uint8_t *p, size_t floor, size_t at);
 size_t anonlog_find_in_line_level(int level, const uint8_t *p, size_t from, size_t n, const uint8_t *needle, size_t length, int *found);
 size_t anonlog_line_start_level(int level, const uint8_t *p, size_t floor, size_t at);
 
-/// The other whole-word occurrences of the name `p[start..<end)` (at least one byte, no
-/// newline) on its line: each starts after a line start or a byte that is not a name byte
-/// (letters, digits, `.`, `_`, `-`) and ends before one that is neither a name byte nor `$`.
-/// The search back for the line's start stops at `floor` (0, or one past the end of a line
-/// already searched: a line start). Writes the line's
-/// start and end (its newline, or `n`) and the occurrences' offsets, in order of position
-/// within each side (those before the name first), into `found`; returns their number, or
-/// SIZE_MAX when there are more than `capacity` (the line's bounds are written all the same;
-/// the caller then searches the line itself).
-/// One pass each way, comparing newlines and the name's first and last bytes in the same loads.
-size_t anonlog_name_repeats(const uint8_t *p, size_t n, size_t floor, size_t start, size_t end, size_t *lineStart,
-                            size_t *lineEnd, size_t *found, size_t capacity);
+/// A function that finds the other whole-word occurrences of the name `p[start..<end)` (at
+/// least one byte, no newline) on its line: each starts after a line start or a byte that is
+/// not a name byte (letters, digits, `.`, `_`, `-`) and ends before one that is neither a name
+/// byte nor `$`. The search back for the line's start stops at `floor` (0, or one past the end
+/// of a line already searched: a line start). Writes the line's start and end (its newline,
+/// or `n`) and the occurrences' offsets into `found`; returns their number, or SIZE_MAX when
+/// there are more than `capacity` (the line's bounds are written all the same; the caller then
+/// searches the line itself). One pass each way, comparing newlines and the name's first and
+/// last bytes in the same loads.
+typedef size_t (*AnonLogNameRepeatsFunction)(const uint8_t *p, size_t n, size_t floor, size_t start, size_t end,
+                                             size_t *lineStart, size_t *lineEnd, size_t *found, size_t capacity);
 
-/// `anonlog_name_repeats` at a vector level (2: AVX-512BW; below that, the line-start and
+/// The fastest `AnonLogNameRepeatsFunction` this CPU runs; ask once and keep it (the scanner
+/// holds it per instance, so a call costs no lookup).
+AnonLogNameRepeatsFunction anonlog_name_repeats_function(void);
+
+/// The repeat search at a vector level (2: AVX-512BW; below that, the line-start and
 /// find-in-line searches of that level), so that tests check every form this CPU can run.
 size_t anonlog_name_repeats_level(int level, const uint8_t *p, size_t n, size_t floor, size_t start, size_t end,
                                   size_t *lineStart, size_t *lineEnd, size_t *found, size_t capacity);
