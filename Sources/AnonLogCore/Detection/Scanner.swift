@@ -115,6 +115,7 @@ struct Scanner: Sendable {
     /// Runs for the names a batch's verification just found, while their line is in cache (a
     /// pass over the chunk afterwards would re-read every such line from memory). The copies
     /// are marked `spread`, so `normalise` lets any span a detector found win over them.
+    @inline(never)
     private mutating func spreadUsernames(_ p: UnsafePointer<UInt8>, _ n: Int, from first: Int, line: inout LineBounds) {
         let count = spans.count
         for index in first..<count {
@@ -129,13 +130,19 @@ struct Scanner: Sendable {
                 }
             }
             line = LineBounds(start: lineStart, end: lineEnd)
-            guard repeats != 0 else { continue }
-            // Whether the name may spread at all, asked only once it occurs again (most never do).
-            guard UsernameDetector.isPropagatable(p, span.start, span.end) else { continue }
-            // SIZE_MAX (here -1): more repeats than the buffer holds.
-            if repeats < 0 { spreadByWordSearch(p, n, span, line: line) } else {
-                for k in 0..<repeats { addSpread(span, at: repeatOffset(k)) }
-            }
+            if repeats != 0 { spread(span, repeats: repeats, p, n, line: line) }
+        }
+    }
+
+    /// Adds the copies of a name that occurs again on its line (`repeats` from the search).
+    /// Apart from the loop above, which runs for every name, so that the loop stays small.
+    @inline(never)
+    private mutating func spread(_ span: Span, repeats: Int, _ p: UnsafePointer<UInt8>, _ n: Int, line: LineBounds) {
+        // Whether the name may spread at all, asked only once it occurs again (most never do).
+        guard UsernameDetector.isPropagatable(p, span.start, span.end) else { return }
+        // SIZE_MAX (here -1): more repeats than the buffer holds.
+        if repeats < 0 { spreadByWordSearch(p, n, span, line: line) } else {
+            for k in 0..<repeats { addSpread(span, at: repeatOffset(k)) }
         }
     }
 
