@@ -84,7 +84,7 @@ struct Scanner: Sendable {
                 let count = min(batchBlocks, blocks - first)
                 // Only blocks with a candidate are looked at.
                 var blocksWithCandidates = stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
-                let batchSpans = spans.count
+                resume.firstUser = Int.max
                 while blocksWithCandidates != 0 {
                     let index = blocksWithCandidates.trailingZeroBitCount
                     blocksWithCandidates &= blocksWithCandidates &- 1
@@ -93,8 +93,9 @@ struct Scanner: Sendable {
                            email: email, users: users, resume: &resume)
                     if tags && spans.count > found { tag(p, from: found, with: tagger) }
                 }
-                // While the batch's lines are still in cache.
-                if users && spans.count > batchSpans { spreadUsernames(p, n, from: batchSpans, line: &line) }
+                // While the batch's lines are still in cache; from the batch's first name on (an
+                // access log's batches are mostly addresses, and most hold no name at all).
+                if resume.firstUser < spans.count { spreadUsernames(p, n, from: resume.firstUser, line: &line) }
                 first += count
             }
         }
@@ -217,6 +218,15 @@ struct Scanner: Sendable {
     /// matched again from its second dot or colon.
     private struct Resume {
         var ipv4 = 0, ipv6 = 0, email = 0, personnummer = 0
+        /// The index of the batch's first span a username context may have added (`Int.max`:
+        /// none), where spreading starts looking.
+        var firstUser = Int.max
+
+        /// Notes that the spans from `index` on may hold usernames.
+        @inline(__always)
+        mutating func mayHaveUsers(from index: Int) {
+            if index < firstUser { firstUser = index }
+        }
     }
 
     /// Verifies one block's candidates, appending matches to `spans`.
@@ -238,12 +248,14 @@ struct Scanner: Sendable {
             if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) { spans.append(span) }
             resume.ipv4 = next
         }
+        var before = spans.count
         bits = c[ANONLOG_JSON_COLON]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
         }
+        if spans.count > before { resume.mayHaveUsers(from: before) }
         bits = c[ANONLOG_IPV6]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
@@ -257,8 +269,13 @@ struct Scanner: Sendable {
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
+            before = spans.count
             Scanner.scanSpecial(p, n, position, config: config, email: email, users: users,
                                 resume: &resume.email, into: &spans)
+            // `=` and `~` are username contexts (`@` and `%40` are e-mail).
+            if spans.count > before && p[position] != UInt8(ascii: "@") && p[position] != UInt8(ascii: "%") {
+                resume.mayHaveUsers(from: before)
+            }
         }
         bits = c[ANONLOG_PERSONNUMMER]
         while bits != 0 {
@@ -271,6 +288,7 @@ struct Scanner: Sendable {
             }
             resume.personnummer = next
         }
+        before = spans.count
         bits = c[ANONLOG_AFTER_R]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
@@ -298,6 +316,8 @@ struct Scanner: Sendable {
             bits &= bits &- 1
             UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
         }
+        // AFTER_R, HOME_SLASH, WORD and LINE_START add usernames only.
+        if spans.count > before { resume.mayHaveUsers(from: before) }
     }
 
     /// `pnr-` and 12 base32 characters: anonlog's personnummer tokens (redact stage only).
