@@ -141,9 +141,17 @@ struct Scanner: Sendable {
     private mutating func spread(_ span: Span, repeats: Int, _ p: UnsafePointer<UInt8>, _ n: Int, line: LineBounds) {
         // Whether the name may spread at all, asked only once it occurs again (most never do).
         guard UsernameDetector.isPropagatable(p, span.start, span.end) else { return }
-        // SIZE_MAX (here -1): more repeats than the buffer holds.
-        if repeats < 0 { spreadByWordSearch(p, n, span, line: line) } else {
+        guard repeats < 0 else {
             for k in 0..<repeats { addSpread(span, at: repeatOffset(k)) }
+            return
+        }
+        // SIZE_MAX (here -1): more repeats than the inline buffer holds. Search again into one
+        // as long as the line, which no number of occurrences can overflow.
+        let capacity = max(1, line.end - line.start)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { found in
+            var lineStart = 0, lineEnd = 0
+            let all = nameRepeats(p, n, line.start, span.start, span.end, &lineStart, &lineEnd, found.baseAddress!, capacity)
+            for k in 0..<max(0, all) { addSpread(span, at: found[k]) }
         }
     }
 
@@ -164,23 +172,6 @@ struct Scanner: Sendable {
         copy.tag = span.tag
         copy.spread = true
         spans.append(copy)
-    }
-
-    /// Every other whole-word occurrence on the line, one search at a time (lines with more
-    /// repeats of a name than one call reports).
-    private mutating func spreadByWordSearch(_ p: UnsafePointer<UInt8>, _ n: Int, _ span: Span, line: LineBounds) {
-        let length = span.end - span.start
-        var from = line.start
-        while true {
-            var found: Int32 = 0
-            let at = anonlog_find_in_line(p, from, n, p + span.start, length, &found)
-            guard found != 0 else { break }
-            from = at + 1
-            if at == span.start || (at > line.start && UsernameDetector.isNameByte(p[at - 1])) { continue }
-            let end = at + length
-            if end < n && (UsernameDetector.isNameByte(p[end]) || p[end] == UInt8(ascii: "$")) { continue }
-            addSpread(span, at: at)
-        }
     }
 
     /// Tags the spans from `first` on, from bytes the block's verification has just read

@@ -161,6 +161,17 @@ import Testing
         }
     }
 
+    /// A name on a line more often than one repeat search reports (eight) spreads to every
+    /// whole-word occurrence, and to none glued to `.`, `_` or `$`.
+    @Test func aNameRepeatedManyTimesSpreadsToEveryWholeWord() {
+        let bytes = Array(("user=bob9" + String(repeating: " bob9", count: 11) + " x.bob9 bob9_ bob9$ (bob9)\nbob9\n").utf8)
+        let reference = Self.bruteForceUsers(bytes)
+        #expect(reference.count == 13)   // the key's value, 11 repeats and `(bob9)`; not the next line's
+        for (name, fast) in Self.spansOfEveryStage(bytes, config: Self.userConfig) {
+            #expect(fast == reference, "\(name)")
+        }
+    }
+
     /// The fragments make names in every context, so the test above compares something: each
     /// context below is found right before (or, for sudo's `NAME : TTY=`, right after) a name.
     @Test func userFragmentsProduceNamesInEveryContext() {
