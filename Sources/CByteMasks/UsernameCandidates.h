@@ -7,19 +7,20 @@
 #include "CandidateLanes.h"
 #include "UsernameKeys.h"
 
-/// A JSON key's colon: after blanks, or after a quote that follows the key's last letter
-/// (blanks and quotes two back are let through for `"user" :`) and closes a key of a listed
-/// length: its opening quote 6 (`"user"`), 7 (`"login"`, `"owner"`, `"group"`) or 10
-/// (`"username"`) bytes back. Most keys of a JSON log have other lengths (`"@timestamp"`,
-/// `"logger"`, `"message"`), and their colons end here instead of in a word compare.
+/// A JSON key's colon: after a blank; after a quote or tab (one class) with a blank, quote or
+/// tab before it (`"user"\t:`, `"user" \t:`); or right after the closing quote of a key that
+/// ends in a key letter and has a listed length, its opening quote 6 (`"user"`), 7 (`"login"`,
+/// `"owner"`, `"group"`) or 10 (`"username"`) bytes back. Most keys of a JSON log have other
+/// lengths (`"@timestamp"`, `"logger"`, `"message"`), and their colons end here instead of in
+/// a word compare.
 static inline __attribute__((always_inline)) Lanes json_colon_candidates(Lanes colon, Class space, Class quote, Class keyEnd) {
-    Lanes keyOrBlank = keyEnd.cur | space.cur | quote.cur, prevKeyOrBlank = keyEnd.prev | space.prev | quote.prev;
+    Lanes blankOrQuote = space.cur | quote.cur, prevBlankOrQuote = space.prev | quote.prev;
     // The opening quote of each listed key (`sizeof` counts its NUL, the colon one more).
 #define ANONLOG_OPENING_QUOTE(text) | BEHIND(quote.cur, quote.prev, (int)sizeof(text) + 1)
     Lanes listedLength = (Lanes){0} ANONLOG_USERNAME_JSON_KEYS(ANONLOG_OPENING_QUOTE);
 #undef ANONLOG_OPENING_QUOTE
-    return colon & (BEHIND(space.cur, space.prev, 1)
-                    | (BEHIND(quote.cur, quote.prev, 1) & BEHIND(keyOrBlank, prevKeyOrBlank, 2) & listedLength));
+    Lanes keyBefore = (BEHIND(keyEnd.cur, keyEnd.prev, 2) & listedLength) | BEHIND(blankOrQuote, prevBlankOrQuote, 2);
+    return colon & (BEHIND(space.cur, space.prev, 1) | (BEHIND(quote.cur, quote.prev, 1) & keyBefore));
 }
 
 /// `=` right after a key's last letter; `may_end_user_key` then compares the key.

@@ -87,6 +87,16 @@ import Testing
         #expect(Self.names(bytes) == ["karin_l", "karin_l"])
     }
 
+    /// JSON allows blanks between a key and its colon: a tab, a tab and a space, two tabs (the
+    /// candidate stage's key-length check must not drop these: it did for `"username"\t:`).
+    @Test(arguments: UsernameContexts.jsonKeys.map { $0.description })
+    func everyJSONKeyIsFoundWithBlanksBeforeItsColon(key: String) {
+        for blanks in ["\t", " \t", "\t\t", " "] {
+            let (bytes, _) = Self.line("{\"owner\"\(blanks):\"karin_l\",\"\(key)\"\(blanks): \"karin_l\"}")
+            #expect(Self.names(bytes) == ["karin_l", "karin_l"], "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
     @Test(arguments: UsernameContexts.homeDirectories.map { "/" + $0.description + "/" } + ["C:\\Users\\"])
     func everyHomeDirectoryTriggersTheCandidateStageAndIsFound(directory: String) {
         let (bytes, offset) = Self.line("opened " + directory + "karin_l" + (directory.hasSuffix("\\") ? "\\" : "/") + "notes.txt")
