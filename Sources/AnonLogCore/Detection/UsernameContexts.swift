@@ -1,7 +1,4 @@
 import CByteMasks
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The username contexts of SPEC.md in one table: the words a name follows in daemons'
 /// messages (and what must come after it), the `key=value` keys and the JSON keys, each with
@@ -118,41 +115,19 @@ enum UsernameContexts {
     /// dovecot's `user=<NAME>`, postfix's `sasl_username=`, LDAP's `uid=`, …). The list is
     /// `ANONLOG_USERNAME_KEYS` in `UsernameKeys.h`, which the C candidate stage compiles its
     /// prefilter from. sudo's `TTY=` is apart (the name is before it: `NAME : TTY=`).
-    static let keys: [KeyWord] = KeyWord.list(json: false)
+    static let keys: [String] = cList(json: false)
 
     /// JSON keys whose string value is a username (`"group"` only when it equals the owner):
     /// `ANONLOG_USERNAME_JSON_KEYS` in `UsernameKeys.h`.
-    static let jsonKeys: [KeyWord] = KeyWord.list(json: true)
+    static let jsonKeys: [String] = cList(json: true)
+
+    /// A key list of `UsernameKeys.h` as strings (the detectors compare keys in C, with
+    /// `anonlog_is_username_key`; these name them for the tests and the docs).
+    private static func cList(json: Bool) -> [String] {
+        (0..<anonlog_username_key_count(json ? 1 : 0)).map { String(cString: anonlog_username_key(json ? 1 : 0, $0)) }
+    }
 
     /// The directories whose next component is a user's: `/home/NAME`, `/Users/NAME`,
     /// `/var/mail/NAME`, `/var/spool/mail/NAME`, and Windows' `C:\Users\NAME\`.
     static let homeDirectories: [StaticString] = ["home", "Users", "var/mail", "var/spool/mail"]
-}
-
-/// A username key of the C list (`UsernameKeys.h`), held inline; the detectors compare keys in
-/// C (`anonlog_is_username_key`), these name them for the tests and the docs.
-struct KeyWord: Sendable, CustomStringConvertible {
-    /// The key's bytes, zero-padded.
-    private let bytes: (UInt64, UInt64)
-    /// Its length in bytes.
-    let count: Int
-
-    init(_ text: UnsafePointer<CChar>) {
-        var bytes: (UInt64, UInt64) = (0, 0)
-        let length = strlen(text)
-        precondition(length <= 16, "username keys are at most 16 bytes")
-        withUnsafeMutableBytes(of: &bytes) { $0.copyMemory(from: UnsafeRawBufferPointer(start: text, count: length)) }
-        self.bytes = bytes
-        count = length
-    }
-
-    /// The C list (`UsernameKeys.h`).
-    static func list(json: Bool) -> [KeyWord] {
-        (0..<anonlog_username_key_count(json ? 1 : 0)).map { KeyWord(anonlog_username_key(json ? 1 : 0, $0)) }
-    }
-
-    /// The key's text.
-    var description: String {
-        withUnsafeBytes(of: bytes) { String(decoding: $0.prefix(count), as: UTF8.self) }
-    }
 }

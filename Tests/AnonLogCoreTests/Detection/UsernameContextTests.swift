@@ -109,7 +109,7 @@ import Testing
 
     /// Words near the keys: each key, its upper-case form, one letter changed, one added or
     /// dropped at either end. The C prefilter may let more through, never less.
-    static func nearKeys(_ keys: [KeyWord]) -> [String] {
+    static func nearKeys(_ keys: [String]) -> [String] {
         var words: Set<String> = []
         for key in keys.map(\.description) {
             words.insert(key)
