@@ -11,29 +11,11 @@ enum EmailDetector {
     static func match(_ p: UnsafePointer<UInt8>, count n: Int, at: Int, atLength: Int, includeTokens: Bool = false,
                       resume: inout Int) -> Span? {
         resume = at + atLength
-        var start = at
-        while start > 0 && at - start < 64 && isLocal(p[start - 1]) { start -= 1 }
-        while start < at && p[start] == UInt8(ascii: ".") { start += 1 }
-        guard start < at, p[at - 1] != UInt8(ascii: ".") else { return nil }
-        if start > 0 && at - start >= 64 && isLocal(p[start - 1]) { return nil }
-        // Domain: labels of letters, digits and '-', separated by single dots.
-        var i = at + atLength
-        var labels = 0
-        var lastLabelStart = i
-        var firstLabelEnd = i
-        var end = i
-        let domainByte = UInt8(ANONLOG_BYTE_DOMAIN)
-        while i < n && i - at < 256 {
-            let labelStart = i
-            while i < n && anonlog_byte_class(p[i]) & domainByte != 0 { i += 1 }
-            guard i > labelStart, p[labelStart] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-") else { break }
-            labels += 1
-            if labels == 1 { firstLabelEnd = i }
-            lastLabelStart = labelStart
-            end = i
-            guard i + 1 < n, p[i] == UInt8(ascii: "."), ByteClass.isAlnum(p[i + 1]) else { break }
-            i += 1
-        }
+        // The local part and the domain's labels (`EmailShape.h`).
+        var shape = AnonLogEmailShape()
+        guard anonlog_email_shape(p, n, at, atLength, &shape) != 0 else { return nil }
+        let start = shape.start
+        var labels = shape.labels, lastLabelStart = shape.lastLabelStart, end = shape.end
         // anonlog's own tokens and placeholders (`u-…@anon.invalid`): no address, unless asked.
         if isInvalidTLD(p, lastLabelStart, end) && !includeTokens { return nil }
         // The domain ends at its last label that is a TLD: `anna@example.se.mbox` (a mailbox
@@ -48,16 +30,9 @@ enum EmailDetector {
         guard labels >= 2 else { return nil }
         if end < n && (p[end] == UInt8(ascii: "_") || p[end] == UInt8(ascii: "@")) { return nil }
         // An image density, not a domain: `logo@2x.png`, `icon@3x.webp`.
-        if labels == 2 && isDensity(p, at + atLength, firstLabelEnd) { return nil }
+        if labels == 2 && isDensity(p, at + atLength, shape.firstLabelEnd) { return nil }
         resume = max(resume, end)
         return Span(start: start, end: end, type: .email)
-    }
-
-    /// Local-part bytes: letters, digits and `. _ % + -` (the atext that appears in practice;
-    /// `=`, `/`, `?` and `&` would swallow query-string keys).
-    @inline(__always)
-    private static func isLocal(_ b: UInt8) -> Bool {
-        anonlog_byte_class(b) & UInt8(ANONLOG_BYTE_EMAIL_LOCAL) != 0
     }
 
     /// Digits then `x` (`2x`, `3x`, `10x`): the density suffix of retina image names.

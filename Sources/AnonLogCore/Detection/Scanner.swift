@@ -77,14 +77,14 @@ struct Scanner: Sendable {
             let masks = batch.masks
             let blocks = (n + 63) / 64
             let batchBlocks = Int(ANONLOG_BATCH_BLOCKS)
-            var resume = Resume()
+            var resume = Resume(userRanges: batch.userRanges)
             var line = LineBounds()
             var first = 0
             while first < blocks {
                 let count = min(batchBlocks, blocks - first)
                 // Only blocks with a candidate are looked at.
                 var blocksWithCandidates = stage(p, n, first, count, want, startsLine ? 1 : 0, masks)
-                resume.firstUser = Int.max
+                resume.userRangeCount = 0
                 while blocksWithCandidates != 0 {
                     let index = blocksWithCandidates.trailingZeroBitCount
                     blocksWithCandidates &= blocksWithCandidates &- 1
@@ -93,9 +93,9 @@ struct Scanner: Sendable {
                            email: email, users: users, resume: &resume)
                     if tags && spans.count > found { tag(p, from: found, with: tagger) }
                 }
-                // While the batch's lines are still in cache; from the batch's first name on (an
-                // access log's batches are mostly addresses, and most hold no name at all).
-                if resume.firstUser < spans.count { spreadUsernames(p, n, from: resume.firstUser, line: &line) }
+                // While the batch's lines are still in cache; only the spans a username context
+                // added (an access log's batches are mostly addresses, and most hold no name).
+                if resume.userRangeCount > 0 { spreadUsernames(p, n, ranges: resume.userRanges, count: resume.userRangeCount, line: &line) }
                 first += count
             }
         }
@@ -114,14 +114,17 @@ struct Scanner: Sendable {
     /// spread (a CLF user field `:` or `x` must not take every colon or `x` of the line).
     ///
     /// Runs for the names a batch's verification just found, while their line is in cache (a
-    /// pass over the chunk afterwards would re-read every such line from memory). The copies
+    /// pass over the chunk afterwards would re-read every such line from memory), and only
+    /// over the spans a username context added (`ranges`: `count` bounds as start, end pairs;
+    /// a loop over every span asking its type mispredicted at nearly every one). The copies
     /// are marked `spread`, so `normalise` lets any span a detector found win over them.
     @inline(never)
-    private mutating func spreadUsernames(_ p: UnsafePointer<UInt8>, _ n: Int, from first: Int, line: inout LineBounds) {
-        let count = spans.count
-        for index in first..<count {
+    private mutating func spreadUsernames(_ p: UnsafePointer<UInt8>, _ n: Int, ranges: UnsafeMutablePointer<Int>, count: Int,
+                                          line: inout LineBounds) {
+        for pair in stride(from: 0, to: count, by: 2) {
+          for index in ranges[pair]..<ranges[pair + 1] {
             let span = spans[index]
-            guard span.type == .username, !span.spread, span.end > span.start else { continue }
+            guard span.end > span.start else { continue }
             // Spans mostly arrive in order: search back no further than the last line searched.
             let floor = span.start > line.end ? line.end + 1 : span.start >= line.start ? line.start : 0
             var lineStart = 0, lineEnd = 0
@@ -132,6 +135,7 @@ struct Scanner: Sendable {
             }
             line = LineBounds(start: lineStart, end: lineEnd)
             if repeats != 0 { spread(span, repeats: repeats, p, n, line: line) }
+          }
         }
     }
 
@@ -190,12 +194,18 @@ struct Scanner: Sendable {
     /// stands for here.
     private final class CandidateBatch: @unchecked Sendable {
         let masks: UnsafeMutablePointer<UInt64>
+        /// Where `Resume` notes the spans username contexts added (`Resume.userRanges`).
+        let userRanges: UnsafeMutablePointer<Int>
         init() {
             let count = ANONLOG_KINDS * Int(ANONLOG_BATCH_BLOCKS)
             masks = .allocate(capacity: count)
             masks.initialize(repeating: 0, count: count)
+            userRanges = .allocate(capacity: Resume.userRangeCapacity)
         }
-        deinit { masks.deallocate() }
+        deinit {
+            masks.deallocate()
+            userRanges.deallocate()
+        }
     }
 
     /// One block's candidate masks, read from the batch's rows (`Candidates.h`).
@@ -209,14 +219,22 @@ struct Scanner: Sendable {
     /// matched again from its second dot or colon.
     private struct Resume {
         var ipv4 = 0, ipv6 = 0, email = 0, personnummer = 0
-        /// The index of the batch's first span a username context may have added (`Int.max`:
-        /// none), where spreading starts looking.
-        var firstUser = Int.max
+        /// The batch's ranges of spans that username contexts added, as start, end pairs of
+        /// indices into `spans`: what spreading looks at.
+        let userRanges: UnsafeMutablePointer<Int>
+        /// How many of `userRanges`' entries (two per range) the batch has written.
+        var userRangeCount = 0
 
-        /// Notes that the spans from `index` on may hold usernames.
+        /// Room for every range a batch can note: one per `=` or `~` (at most one per byte)
+        /// and two per block (the JSON colons', and the other username contexts').
+        static let userRangeCapacity = 2 * (Int(ANONLOG_BATCH_BLOCKS) * 64 + 2 * Int(ANONLOG_BATCH_BLOCKS))
+
+        /// Notes that a username context added the spans `start..<end`.
         @inline(__always)
-        mutating func mayHaveUsers(from index: Int) {
-            if index < firstUser { firstUser = index }
+        mutating func usernames(_ start: Int, _ end: Int) {
+            userRanges[userRangeCount] = start
+            userRanges[userRangeCount + 1] = end
+            userRangeCount += 2
         }
     }
 
@@ -246,7 +264,7 @@ struct Scanner: Sendable {
             bits &= bits &- 1
             UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
         }
-        if spans.count > before { resume.mayHaveUsers(from: before) }
+        if spans.count > before { resume.usernames(before, spans.count) }
         bits = c[ANONLOG_IPV6]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
@@ -265,7 +283,7 @@ struct Scanner: Sendable {
                                 resume: &resume.email, into: &spans)
             // `=` and `~` are username contexts (`@` and `%40` are e-mail).
             if spans.count > before && p[position] != UInt8(ascii: "@") && p[position] != UInt8(ascii: "%") {
-                resume.mayHaveUsers(from: before)
+                resume.usernames(before, spans.count)
             }
         }
         bits = c[ANONLOG_PERSONNUMMER]
@@ -308,7 +326,7 @@ struct Scanner: Sendable {
             UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
         }
         // AFTER_R, HOME_SLASH, WORD and LINE_START add usernames only.
-        if spans.count > before { resume.mayHaveUsers(from: before) }
+        if spans.count > before { resume.usernames(before, spans.count) }
     }
 
     /// `pnr-` and 12 base32 characters: anonlog's personnummer tokens (redact stage only).

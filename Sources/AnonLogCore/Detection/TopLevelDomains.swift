@@ -82,28 +82,31 @@ enum TopLevelDomains {
         return byte >> UInt8(value & 7) & 1 != 0
     }
 
-    /// The label's letters as a base-26 number (a = 0, any case), or -1 if one is not a letter.
-    @inline(__always)
-    private static func letterValue(_ p: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        var value = 0
-        for i in 0..<length {
-            let letter = (p[i] | 0x20) &- 97
-            guard letter < 26 else { return -1 }
-            value = value &* 26 &+ Int(letter)
-        }
-        return value
-    }
-
     /// Whether the ASCII label `p[start..<end]`, in any letter case (`se`, `COM`, `xn--p1ai`), is a delegated TLD.
+    ///
+    /// Two and three letters (nearly every address ends in those) are answered inline, without
+    /// a loop; longer labels and those with a digit or `-` take the search.
+    @inline(__always)
     static func isDelegated(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let length = end &- start
-        guard length >= shortest, length <= longest else { return false }
-        if length <= 3 {
-            let value = letterValue(p + start, length)
-            if value >= 0 {
-                return bit(length == 2 ? twoLetters : threeLetters, value)
+        if length == 2 || length == 3 {
+            let first = (p[start] | 0x20) &- 97, second = (p[start &+ 1] | 0x20) &- 97
+            if first < 26 && second < 26 {
+                let value = Int(first) &* 26 &+ Int(second)
+                if length == 2 { return bit(twoLetters, value) }
+                let third = (p[start &+ 2] | 0x20) &- 97
+                if third < 26 { return bit(threeLetters, value &* 26 &+ Int(third)) }
             }
         }
+        return isDelegatedBySearch(p, start, end)
+    }
+
+    /// `isDelegated` by a binary search of the table of the label's length (every label;
+    /// the tests compare it with the bitmaps for every two and three letters).
+    @inline(never)
+    static func isDelegatedBySearch(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let length = end &- start
+        guard length >= shortest, length <= longest else { return false }
         let (blob, entries) = group(length)
         guard entries > 0 else { return false }
         let key = p + start

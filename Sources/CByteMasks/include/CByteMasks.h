@@ -4,6 +4,7 @@
 #include "ByteTable.h"
 #include "Candidates.h"
 #include "DottedQuad.h"
+#include "EmailShape.h"
 #include "IPv6Text.h"
 #include "Prefetch.h"
 #include "UsernameKeys.h"

@@ -80,3 +80,31 @@ struct TopLevelDomainsTests {
         #expect((1400...1600).contains(TopLevelDomains.count))
     }
 }
+
+/// The inline answer for two and three letters (bitmaps) and the binary search over the sorted
+/// tables agree on every such label, in either case: the bitmaps are indexed right.
+struct TopLevelDomainsBitmapTests {
+    @Test(arguments: [2, 3])
+    func bitmapsEqualTheSearch(length: Int) {
+        var label = [UInt8](repeating: 0, count: length)
+        var delegatedCount = 0
+        for value in 0..<(length == 2 ? 26 * 26 : 26 * 26 * 26) {
+            var rest = value
+            for k in (0..<length).reversed() {
+                label[k] = UInt8(ascii: "a") + UInt8(rest % 26)
+                rest /= 26
+            }
+            for upper in [false, true] {
+                let bytes = upper ? label.map { $0 - 32 } : label
+                bytes.withUnsafeBufferPointer { buffer in
+                    let p = buffer.baseAddress!
+                    let inline = TopLevelDomains.isDelegated(p, 0, length)
+                    #expect(inline == TopLevelDomains.isDelegatedBySearch(p, 0, length), "\(String(decoding: bytes, as: UTF8.self))")
+                    if inline && !upper { delegatedCount += 1 }
+                }
+            }
+        }
+        // Every two-letter TLD is a country code (about 250); three letters are generics (about 200).
+        #expect((200...300).contains(delegatedCount))
+    }
+}
