@@ -1,3 +1,4 @@
+import CByteMasks
 import Foundation
 
 /// What the scanner looks for, fixed before the pipeline starts.
@@ -25,6 +26,14 @@ public struct DetectionConfig: Sendable {
         self.matchOrganisationsnummer = matchOrganisationsnummer
         self.keptUsers = keptUsers
         self.knownUsers = knownUsers
+    }
+}
+
+extension DetectionConfig {
+    /// Today and `--orgnr` as the personnummer rules (`Personnummer.h`) take them.
+    var personnummerRules: AnonLogPersonnummerRules {
+        AnonLogPersonnummerRules(century: today.year - today.year % 100, key: today.year * 10000 + today.month * 100 + today.day,
+                                 organisations: matchOrganisationsnummer ? 1 : 0)
     }
 }
 

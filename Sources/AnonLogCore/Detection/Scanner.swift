@@ -75,6 +75,8 @@ struct Scanner: Sendable {
             // A copy of this scanner shares the buffer until one of them scans: copy on write.
             if !isKnownUniquelyReferenced(&batch) { batch = CandidateBatch() }
             let masks = batch.masks
+            let rules = batch.personnummerRules
+            rules.pointee = config.personnummerRules
             let blocks = (n + 63) / 64
             let batchBlocks = Int(ANONLOG_BATCH_BLOCKS)
             var resume = Resume(userRanges: batch.userRanges)
@@ -90,7 +92,7 @@ struct Scanner: Sendable {
                     blocksWithCandidates &= blocksWithCandidates &- 1
                     let found = spans.count
                     verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
-                           email: email, users: users, resume: &resume)
+                           rules: rules, email: email, users: users, resume: &resume)
                     if tags && spans.count > found { tag(p, from: found, with: tagger) }
                 }
                 // While the batch's lines are still in cache; only the spans a username context
@@ -196,15 +198,20 @@ struct Scanner: Sendable {
         let masks: UnsafeMutablePointer<UInt64>
         /// Where `Resume` notes the spans username contexts added (`Resume.userRanges`).
         let userRanges: UnsafeMutablePointer<Int>
+        /// The scan's personnummer rules, where the C check can read them without a copy.
+        let personnummerRules: UnsafeMutablePointer<AnonLogPersonnummerRules>
         init() {
             let count = ANONLOG_KINDS * Int(ANONLOG_BATCH_BLOCKS)
             masks = .allocate(capacity: count)
             masks.initialize(repeating: 0, count: count)
             userRanges = .allocate(capacity: Resume.userRangeCapacity)
+            personnummerRules = .allocate(capacity: 1)
+            personnummerRules.initialize(to: AnonLogPersonnummerRules())
         }
         deinit {
             masks.deallocate()
             userRanges.deallocate()
+            personnummerRules.deallocate()
         }
     }
 
@@ -247,7 +254,8 @@ struct Scanner: Sendable {
     /// checks exactly that).
     @inline(__always)
     private mutating func verify(_ c: Candidates, block: Int, _ p: UnsafePointer<UInt8>, _ n: Int,
-                                 config: DetectionConfig, email: Bool, users: Bool, resume: inout Resume) {
+                                 config: DetectionConfig, rules: UnsafePointer<AnonLogPersonnummerRules>,
+                                 email: Bool, users: Bool, resume: inout Resume) {
         var bits = c[ANONLOG_IPV4]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
@@ -292,7 +300,7 @@ struct Scanner: Sendable {
             bits &= bits &- 1
             if position < resume.personnummer { continue }
             var next = position + 1
-            if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, resume: &next) {
+            if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, rules: rules, resume: &next) {
                 spans.append(span)
             }
             resume.personnummer = next

@@ -31,6 +31,7 @@ import Testing
             let n = buffer.count
             var spans: [Span] = []
             var ignored = 0
+            var rules = config.personnummerRules
             for i in 0..<n {
                 if p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "-"), i > 0, p[i - 1] &- 48 < 10,
                    let span = IPv4Detector.match(p, count: n, dot: i, resume: &ignored) { spans.append(span) }
@@ -39,7 +40,7 @@ import Testing
                 if p[i] == UInt8(ascii: "%"), i + 2 < n, p[i + 1] == UInt8(ascii: "4"), p[i + 2] == UInt8(ascii: "0"),
                    let span = EmailDetector.match(p, count: n, at: i, atLength: 3, resume: &ignored) { spans.append(span) }
                 if p[i] &- 48 < 10, i == 0 || p[i - 1] &- 48 >= 10,
-                   let span = PersonnummerDetector.match(p, count: n, start: i, config: config, resume: &ignored) { spans.append(span) }
+                   let span = PersonnummerDetector.match(p, count: n, start: i, config: config, rules: &rules, resume: &ignored) { spans.append(span) }
             }
             // Same overlap rule as the scanner: the higher-priority type wins.
             let priority: [DetectionType: Int] = [.email: 5, .ipv6: 4, .personnummer: 3, .ipv4: 2, .username: 1]
