@@ -72,6 +72,9 @@ struct ChunkSearcher: Sendable {
         }
         let outputFrom = position
         let looksAhead = sink.looksAhead
+        // Per-type counts in registers, one compare and add each: a count in memory indexed by
+        // the type made every match wait for the last one's store.
+        var ipv4 = 0, ipv6 = 0, email = 0, username = 0, personnummer = 0
         while index < spans.count {
             let span = spans[index]
             if span.start >= body.upperBound { break }
@@ -80,10 +83,16 @@ struct ChunkSearcher: Sendable {
             if looksAhead && index + 8 < spans.count { sink.upcoming(spans[index + 8]) }
             sink.unchanged(position..<span.start, of: window)
             sink.matched(span, of: window)
-            counts[span.type] += 1
+            let type = span.type
+            ipv4 &+= type == .ipv4 ? 1 : 0
+            ipv6 &+= type == .ipv6 ? 1 : 0
+            email &+= type == .email ? 1 : 0
+            username &+= type == .username ? 1 : 0
+            personnummer &+= type == .personnummer ? 1 : 0
             position = span.end
             index += 1
         }
+        counts.values = (ipv4, ipv6, email, username, personnummer)
         if position < body.upperBound {
             sink.unchanged(position..<body.upperBound, of: window)
             position = body.upperBound

@@ -11,6 +11,8 @@ enum EmailDetector {
     static func match(_ p: UnsafePointer<UInt8>, count n: Int, at: Int, atLength: Int, includeTokens: Bool = false,
                       resume: inout Int) -> Span? {
         resume = at + atLength
+        // Most `@` that start no address (`"@timestamp"`) have no local byte before them: no call.
+        guard at > 0, anonlog_byte_class(p[at - 1]) & UInt8(ANONLOG_BYTE_EMAIL_LOCAL) != 0 else { return nil }
         // The local part and the domain's labels (`EmailShape.h`).
         var shape = AnonLogEmailShape()
         guard anonlog_email_shape(p, n, at, atLength, &shape) != 0 else { return nil }

@@ -15,71 +15,68 @@ enum TopLevelDomains {
     /// The length in bytes of the longest delegated top-level domain.
     static let longest: Int = 24
 
-    /// The 2-letter TLDs: bit `v` (byte `v >> 3`, as two hex digits; bit `v & 7`) set for
-    /// the label whose letters read `v` in base 26 (a = 0).
+    /// The 2-letter TLDs: bit `v` (character `v >> 2`, as `a` + its four bits; bit `v & 3`)
+    /// set for the label whose letters read `v` in base 26 (a = 0).
     private static let twoLetters: StaticString = """
-        7c59dfeecfb9ddde273f84158054001e005c09b09ffb15008d0618780f404003001d2bf441814fddfcffd7254b080001\
-        403c8f53010000400051f1fde73bbb9f9a4104045785400002400000000010000804400001000000
+        mhjfpnoopmjlnnonhcpdeifbaiefaaobaamfjaalpjlpfbaanigaibihpaaeaedaaanblcepbebipennmppphnfcleiaaaba\
+        aemdpidfbaaaaaaeaabfbpnpholdllpjkjbeeaeahffiaeaacaaeaaaaaaaaabaaiaeaaeaab
         """
 
-    /// The 3-letter TLDs: bit `v` (byte `v >> 3`, as two hex digits; bit `v & 7`) set for
-    /// the label whose letters read `v` in base 26 (a = 0).
+    /// The 3-letter TLDs: bit `v` (character `v >> 2`, as `a` + its four bits; bit `v & 3`)
+    /// set for the label whose letters read `v` in base 26 (a = 0).
     private static let threeLetters: StaticString = """
-        010000180000000004000000014000000020000000000000000040000000000000000000000000000000000000088000\
-        000020000000000000200000000000000000000000000000004040000000000000000000000020000100024020000000\
-        000000800000000000000000000080000420000000000000000000000040040000000050880000000000000000000000\
-        0000000000000000100000000000000000000000000020000002180a0480000000000000000000400024000000000000\
-        000000000000000000000000000000000000000000000000014000000000000000001000000000000000000000000000\
-        000000000000000000000000008000001000000000000000001000000002000000000000002000000000100000000000\
-        000000000000000000200040000800000000000000000000000000000080000000000080000000000000000000000000\
-        000000000800000000000400000004000000000000000000000000000000000000000000000000000000000000000000\
-        000000000000000000000000000010000000000000040000000000000000000000000000000000000200000000000000\
-        000000000000000000000000000000000000800000000000000000000004000000000000004080000000000000000002\
-        000000000000080000020000000000000000000000100000000000008800010000000000000008000100000000000000\
-        000000000000000000000000000000040000004080000000000088020000000000000000000000000000000000000000\
-        000000000000000000000000000000000000000010000000000000000000000000000000000000000000000002000000\
-        000008000000000000000000000000480000000000000000000000000000000000000000000000000000000000000000\
-        000000000000000040000001000100000000000000400000000000000000000000000000000000000000000000001011\
-        200000000000000000000000000000008000000008000000000000000000000000000000000000000000000000000002\
-        000000000000000000000000000000000000000004000000000000000020000000080080000000000801000000000000\
-        000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000200\
-        000000000000000110000000000000000000000000000000000000000000000800000000200000000000000000000000\
-        000000000000000000000000000000000000008004000000000000000010000000000000000000000000000000000000\
-        000000000010000200000000000000000800002000000000000000000000002000000000000000000000000000000000\
-        00000000000000a000040000000000000000000820000000000000000000000000080800000000000080000001010000\
-        000000001101020000000000000000008000000000880000000000000000000000000000000000000000200000400000\
-        000000000000004000800400020000400000100000000000000000000000000000000000000000000000400000000000\
-        004000001000000000002000000000000000000000000000400000000000000000000004000000000000000000000000\
-        000000000000000000000000000000000000000000000000004021000000040000000000000000010000000000000002\
-        000000000200000000000000000000000000000000001000000000000000000000008000000000000000200000800002\
-        000000000000000000000000000001000000000000000000000000001004000000000000200000000000000400000000\
-        000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\
-        000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\
-        0000000000000000008000020000000000000000000000800c0000000000000000000000000000000000000000000000\
-        000000000000000000000000000000020000000010000000000000000000000000008004000410200000000000000000\
-        c00000080000000000000000000000000000100010000000000000000000000000500000000000000020000000000001\
-        000000000000000000000000000000000000000000200000080000000001000010000080000000000000000020000000\
-        000000000020000000000000000000000000000080000000000000000000000800000000000000100000000001000000\
-        000000000000000000000000000000100000000000000000000000000000000000000000000000000000000000000000\
-        000000000000010080000000000100000000000000000000000000000000000000000000000000000000000000000000\
-        00000000000000000000000000800000000000000000000000040a000000000000000000000000000000000000000000\
-        000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\
-        0a0000000000000000000000000020000000000000000000000010000000000000000004000000000000000000000000\
-        000900000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\
-        000000020000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\
-        000000000002000020000000000000000000000000000000000000000000000000000000000000000000000000000000\
-        000000000000000000000000010000000000000000000000000000000000200000000000000000000000000000000000\
-        000000000000000000000000000000000000000000000000000000000800000000000000000000000000000000000000\
-        00000000000000000000000000000000000000000000000000000000000000000000000000000000
+        baaaaaibaaaaaaaaeaaaaaaabaaeaaaaaaacaaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaiaa\
+        aaaaacaaaaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaeaeaaaaaaaaaaaaaaaaaaaaaaacaabaaacaaeacaaaaaa\
+        aaaaaaaiaaaaaaaaaaaaaaaaaaaaaiaaeaacaaaaaaaaaaaaaaaaaaaaaaaeeaaaaaaaaaafiiaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaacaibkaeaaiaaaaaaaaaaaaaaaaaaaeaaecaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabaaeaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaabaaaaaaaaaaaaaaaaabaaaaaacaaaaaaaaaaaaaaaacaaaaaaaaabaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaacaaaeaaiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaiaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaiaaaaaaaaaaaeaaaaaaaeaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaeaiaaaaaaaaaaaaaaaaca\
+        aaaaaaaaaaaaiaaaaacaaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaiiaabaaaaaaaaaaaaaaaiaaabaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaeaaaaaaaaeaiaaaaaaaaaaiicaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaaaa\
+        aaaaiaaaaaaaaaaaaaaaaaaaaaaaaaieaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaeaaaabaaabaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabbb\
+        acaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaca\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaacaaaaaaiaaaaiaaaaaaaaiabaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaa\
+        aaaaaaaaaaaaaabaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaieaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaabaacaaaaaaaaaaaaaaaaaiaaaaaacaaaaaaaaaaaaaaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaakaaeaaaaaaaaaaaaaaaaaaaiaacaaaaaaaaaaaaaaaaaaaaaaaaiaiaaaaaaaaaaaaaaiaaaababaaaaa\
+        aaaaaaaabbbacaaaaaaaaaaaaaaaaaaaaiaaaaaaaaiiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaaeaaaa\
+        aaaaaaaaaaaaaaaeaaaieaaacaaaaaaeaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaeaaaaaaaaaa\
+        aaaeaaaaabaaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaebcaaaaaaeaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaca\
+        aaaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaaaaacaaaaaiaaca\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaabeaaaaaaaaaaaaaacaaaaaaaaaaaaeaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaiaacaaaaaaaaaaaaaaaaaaaaaaaaimaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaieaaaeaabacaaaaaaaaaaaaaaaa\
+        amaaaaiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabaaabaaaaaaaaaaaaaaaaaaaaaaaaafaaaaaaaaaaaaaaacaaaaaaaaaaba\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaiaaaaaaaaabaaaaaabaaaaaiaaaaaaaaaaaaaaaaacaaaaaa\
+        aaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaaaaaabaaaaaaaabaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaabaaaaiaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaaaaaaaaaaaaeakaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        kaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaeaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aajaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaacaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaabaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaacaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\
+        aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
         """
 
-    /// Bit `value` of a hex-text bitmap.
+    /// Bit `value` of a four-bits-a-letter bitmap.
     @inline(__always)
     private static func bit(_ bitmap: StaticString, _ value: Int) -> Bool {
-        let hex = bitmap.utf8Start + (value >> 3) &* 2
-        @inline(__always) func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c &- 48 : c &- 87 }
-        let byte = nibble(hex[0]) << 4 | nibble(hex[1])
-        return byte >> UInt8(value & 7) & 1 != 0
+        (bitmap.utf8Start[value >> 2] &- 97) >> UInt8(value & 3) & 1 != 0
     }
 
     /// Whether the ASCII label `p[start..<end]`, in any letter case (`se`, `COM`, `xn--p1ai`), is a delegated TLD.

@@ -24,13 +24,17 @@ public enum Profile: String, CaseIterable, Sendable {
 /// The action for every type, validated once before the pipeline runs.
 public struct ActionPlan: Sendable, Equatable {
     /// Actions indexed by `DetectionType.rawValue`.
-    private var actions: [Action]
+    private let actions: [Action]
+    /// The same, one byte per type (the case's index in `Action.allCases`), so that the
+    /// rewrite reads a match's action from a register instead of an array.
+    private let packed: UInt64
 
     /// Builds the plan from a profile and per-type overrides, refusing combinations SPEC.md
     /// does not define or this build does not implement.
     public init(profile: Profile, overrides: [DetectionType: Action] = [:]) throws {
         let base: Action = profile == .redact ? .redact : .pseudonymize
         actions = DetectionType.allCases.map { overrides[$0] ?? base }
+        packed = ActionPlan.pack(actions)
         for type in DetectionType.allCases {
             let action = actions[type.rawValue]
             guard action.isDefined(for: type) else {
@@ -42,7 +46,30 @@ public struct ActionPlan: Sendable, Equatable {
     /// Every type kept: a plan for runs that change nothing (a scan).
     public static let keepAll = ActionPlan(actions: DetectionType.allCases.map { _ in .keep })
 
-    private init(actions: [Action]) { self.actions = actions }
+    private init(actions: [Action]) {
+        self.actions = actions
+        packed = ActionPlan.pack(actions)
+    }
+
+    private static func pack(_ actions: [Action]) -> UInt64 {
+        var packed: UInt64 = 0
+        for (type, action) in actions.enumerated() {
+            packed |= UInt64(Action.allCases.firstIndex(of: action)!) << (8 * UInt64(type))
+        }
+        return packed
+    }
+
+    /// `Action.allCases` by index, as a switch (no array to load).
+    @inline(__always)
+    private static func action(at index: UInt64) -> Action {
+        switch index {
+        case 0: return .pseudonymize
+        case 1: return .encrypt
+        case 2: return .truncate
+        case 3: return .redact
+        default: return .keep
+        }
+    }
 
     /// Whether any type's action needs the secret key.
     public var needsKey: Bool { actions.contains { $0.needsKey } }
@@ -52,5 +79,5 @@ public struct ActionPlan: Sendable, Equatable {
 
     /// The action for `type`.
     @inline(__always)
-    public subscript(type: DetectionType) -> Action { actions[type.rawValue] }
+    public subscript(type: DetectionType) -> Action { ActionPlan.action(at: packed >> (8 * UInt64(type.rawValue)) & 0xFF) }
 }
