@@ -64,7 +64,8 @@ struct ChunkSearcher: Sendable {
         scanner.scan(window, startsLine: windowStartsStream ?? (body.lowerBound == 0), tagger: sink)
         var position = startAt ?? body.lowerBound
         var index = 0
-        let spans = scanner.spans
+        // In place: the scanner does not scan again before this chunk is done.
+        let spans = scanner.spanView
         // Matches before the owned range; one reaching into it moves the start when inferring.
         while index < spans.count && spans[index].start < position {
             if startAt == nil && spans[index].end > position { position = spans[index].end }

@@ -11,11 +11,20 @@ import Glibc
 /// IPv6 address, `@`/`%`/`~`, `=` after a username key, a digit run of personnummer length, a
 /// line start that may be CLF with a user, and so on. Only those are verified here, in place,
 /// 4 KiB of input per batch. Bytes that cannot start a match cost a fraction of an
-/// instruction each. A scanner is per-worker state: `spans` and the batch's mask buffer are
+/// instruction each. A scanner is per-worker state: its spans and the batch's mask buffer are
 /// reused, so after warm-up a scan allocates nothing.
 struct Scanner: Sendable {
-    /// The spans of the last `scan`, sorted by start and non-overlapping; reused between calls.
-    public private(set) var spans: [Span] = []
+    /// The spans of the last `scan`, sorted by start and non-overlapping; reused between calls
+    /// (memory owned by `storage`).
+    private var found: SpanBuffer
+    /// Owns `found`'s memory; shared by copies of this scanner until one of them scans.
+    private var storage = SpanStorage()
+
+    /// The spans of the last `scan`, sorted by start and non-overlapping (a copy).
+    var spans: [Span] { Array(found.view) }
+
+    /// The same, in place: valid until this scanner (or a copy sharing its storage) scans again.
+    var spanView: UnsafeBufferPointer<Span> { found.view }
     /// What to look for.
     public let config: DetectionConfig
 
@@ -29,7 +38,7 @@ struct Scanner: Sendable {
     /// Creates a scanner for `config`.
     public init(config: DetectionConfig = DetectionConfig()) {
         self.config = config
-        spans.reserveCapacity(4096)
+        found = storage.buffer
     }
 
     /// The candidate stage for this CPU (AVX-512BW, AVX2 or SSE2), chosen once.
@@ -54,11 +63,18 @@ struct Scanner: Sendable {
     /// The scan itself, with a candidate stage and a tagger.
     mutating func scan<Tagger: SpanTagger>(_ window: UnsafeRawBufferPointer, startsLine: Bool, stage: AnonLogCandidatesFunction,
                                            tagger: Tagger) {
-        spans.removeAll(keepingCapacity: true)
+        // A copy of this scanner shares the storage until one of them scans: copy on write.
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = SpanStorage()
+            found = storage.buffer
+        }
+        found.count = 0
+        // The storage frees what `found` holds at the end, even after a `grow`.
+        defer { storage.buffer = found }
         guard let raw = window.baseAddress, window.count > 0 else { return }
         let p = raw.assumingMemoryBound(to: UInt8.self)
         let n = window.count
-        // One copy per chunk: reading `self.config` next to the `&spans` inout access would copy
+        // One copy per chunk: reading `self.config` next to the `&found` inout access would copy
         // (and retain its arrays) at every candidate.
         let config = self.config
         let types = config.types
@@ -90,10 +106,10 @@ struct Scanner: Sendable {
                 while blocksWithCandidates != 0 {
                     let index = blocksWithCandidates.trailingZeroBitCount
                     blocksWithCandidates &= blocksWithCandidates &- 1
-                    let found = spans.count
+                    let before = found.count
                     verify(Candidates(masks + index), block: (first + index) * 64, p, n, config: config,
                            rules: rules, email: email, users: users, resume: &resume)
-                    if tags && spans.count > found { tag(p, from: found, with: tagger) }
+                    if tags && found.count > before { tag(p, from: before, with: tagger) }
                 }
                 // While the batch's lines are still in cache; only the spans a username context
                 // added (an access log's batches are mostly addresses, and most hold no name).
@@ -125,7 +141,7 @@ struct Scanner: Sendable {
                                           line: inout LineBounds) {
         for pair in stride(from: 0, to: count, by: 2) {
           for index in ranges[pair]..<ranges[pair + 1] {
-            let span = spans[index]
+            let span = found[index]
             guard span.end > span.start else { continue }
             // Spans mostly arrive in order: search back no further than the last line searched.
             let floor = span.start > line.end ? line.end + 1 : span.start >= line.start ? line.start : 0
@@ -177,15 +193,15 @@ struct Scanner: Sendable {
         var copy = Span(start: at, end: at + (span.end - span.start), type: .username)
         copy.tag = span.tag
         copy.spread = true
-        spans.append(copy)
+        found.append(copy)
     }
 
     /// Tags the spans from `first` on, from bytes the block's verification has just read
     /// (later, in the rewrite, they are often out of cache).
     private mutating func tag<Tagger: SpanTagger>(_ p: UnsafePointer<UInt8>, from first: Int, with tagger: Tagger) {
-        for k in first..<spans.count {
-            let span = spans[k]
-            spans[k].tag = tagger.tag(p + span.start, span.end - span.start, span.type)
+        for k in first..<found.count {
+            let span = found[k]
+            found[k].tag = tagger.tag(p + span.start, span.end - span.start, span.type)
         }
     }
 
@@ -262,36 +278,36 @@ struct Scanner: Sendable {
             bits &= bits &- 1
             if position < resume.ipv4 { continue }
             var next = position + 1
-            if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) { spans.append(span) }
+            if let span = IPv4Detector.match(p, count: n, dot: position, resume: &next) { found.append(span) }
             resume.ipv4 = next
         }
-        var before = spans.count
+        var before = found.count
         bits = c[ANONLOG_JSON_COLON]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
-            UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &spans)
+            UsernameDetector.jsonKey(p, n, colon: position, config: config, into: &found)
         }
-        if spans.count > before { resume.usernames(before, spans.count) }
+        if found.count > before { resume.usernames(before, found.count) }
         bits = c[ANONLOG_IPV6]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
             if position < resume.ipv6 { continue }
             var next = position + 1
-            if let span = IPv6Detector.match(p, count: n, colon: position, resume: &next) { spans.append(span) }
+            if let span = IPv6Detector.match(p, count: n, colon: position, resume: &next) { found.append(span) }
             resume.ipv6 = next
         }
         bits = c[ANONLOG_SPECIAL]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
-            before = spans.count
+            before = found.count
             Scanner.scanSpecial(p, n, position, config: config, email: email, users: users,
-                                resume: &resume.email, into: &spans)
+                                resume: &resume.email, into: &found)
             // `=` and `~` are username contexts (`@` and `%40` are e-mail).
-            if spans.count > before && p[position] != UInt8(ascii: "@") && p[position] != UInt8(ascii: "%") {
-                resume.usernames(before, spans.count)
+            if found.count > before && p[position] != UInt8(ascii: "@") && p[position] != UInt8(ascii: "%") {
+                resume.usernames(before, found.count)
             }
         }
         bits = c[ANONLOG_PERSONNUMMER]
@@ -301,28 +317,28 @@ struct Scanner: Sendable {
             if position < resume.personnummer { continue }
             var next = position + 1
             if let span = PersonnummerDetector.match(p, count: n, start: position, config: config, rules: rules, resume: &next) {
-                spans.append(span)
+                found.append(span)
             }
             resume.personnummer = next
         }
-        before = spans.count
+        before = found.count
         bits = c[ANONLOG_AFTER_R]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
-            UsernameDetector.afterWord(p, n, space: position, config: config, into: &spans)
+            UsernameDetector.afterWord(p, n, space: position, config: config, into: &found)
         }
         bits = c[ANONLOG_HOME_SLASH]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
-            UsernameDetector.path(p, n, slash: position, config: config, into: &spans)
+            UsernameDetector.path(p, n, slash: position, config: config, into: &found)
         }
         bits = c[ANONLOG_WORD]
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
-            UsernameDetector.knownWord(p, n, start: position, config: config, into: &spans)
+            UsernameDetector.knownWord(p, n, start: position, config: config, into: &found)
         }
         // Last: the CLF user fields it finds lie after the line's address in the same block, so
         // fewer spans arrive out of order for `normalise` to move (those whose address starts
@@ -331,10 +347,10 @@ struct Scanner: Sendable {
         while bits != 0 {
             let position = block + bits.trailingZeroBitCount
             bits &= bits &- 1
-            UsernameDetector.lineStart(p, n, position, config: config, into: &spans)
+            UsernameDetector.lineStart(p, n, position, config: config, into: &found)
         }
         // AFTER_R, HOME_SLASH, WORD and LINE_START add usernames only.
-        if spans.count > before { resume.usernames(before, spans.count) }
+        if found.count > before { resume.usernames(before, found.count) }
     }
 
     /// `pnr-` and 12 base32 characters: anonlog's personnummer tokens (redact stage only).
@@ -353,7 +369,7 @@ struct Scanner: Sendable {
                 if !((b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "2") && b <= UInt8(ascii: "7"))) { ok = false; break }
             }
             if ok && (start + 16 == n || !ByteClass.isAlnum(p[start + 16])) {
-                spans.append(Span(start: start, end: start + 16, type: .personnummer))
+                found.append(Span(start: start, end: start + 16, type: .personnummer))
                 i = start + 16
             }
         }
@@ -362,7 +378,7 @@ struct Scanner: Sendable {
     /// `@` and `%40` (e-mail), `=` (key=value usernames), `~` (user directories).
     @inline(__always)
     private static func scanSpecial(_ p: UnsafePointer<UInt8>, _ n: Int, _ position: Int, config: DetectionConfig,
-                                    email: Bool, users: Bool, resume: inout Int, into spans: inout [Span]) {
+                                    email: Bool, users: Bool, resume: inout Int, into spans: inout SpanBuffer) {
         switch p[position] {
         case UInt8(ascii: "@") where email && position >= resume:
             var next = position + 1
@@ -393,7 +409,7 @@ struct Scanner: Sendable {
     /// span out of order somewhere (a CLF user field found from its line start, before the
     /// line's address), and sorting and compacting from index 0 would rewrite every span.
     private mutating func normalise() {
-        let kept = spans.withUnsafeMutableBufferPointer { spans -> Int in
+        let kept = { (spans: UnsafeMutableBufferPointer<Span>) -> Int in
             let count = spans.count
             // Everything before the first span that starts before its predecessor is in order.
             var first = 1
@@ -433,8 +449,8 @@ struct Scanner: Sendable {
                 kept += 1
             }
             return kept
-        }
-        spans.removeLast(spans.count - kept)
+        }(UnsafeMutableBufferPointer(mutating: found.view))
+        found.truncate(to: kept)
     }
 
     private static func priority(_ span: Span) -> Int {

@@ -29,7 +29,7 @@ enum UsernameDetector {
     /// a kept system account, an anonlog token or placeholder, or the local part of an e-mail.
     @inline(__always)
     static func emit(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ end: Int, config: DetectionConfig,
-                     into spans: inout [Span]) {
+                     into spans: inout some SpanAppending) {
         var start = start, end = end
         // A quoted or bracketed name ('root', `deploy`, pure-ftpd's [erik]) is the name inside:
         // kept accounts stay kept, and the quotes stay quotes.
@@ -87,7 +87,7 @@ enum UsernameDetector {
 
     /// Looks at the line starting at `start`.
     static func lineStart(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
-                          into spans: inout [Span]) {
+                          into spans: inout some SpanAppending) {
         guard start < n else { return }
         if isModeString(p, n, start) {
             listingOwner(p, n, start, config: config, into: &spans)
@@ -106,7 +106,7 @@ enum UsernameDetector {
     /// `host ident user [date...`: the `%l` and `%u` fields (the candidate stage in C applies
     /// the same rules to skip most lines without a call).
     private static func commonLogFormat(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
-                                        into spans: inout [Span]) {
+                                        into spans: inout some SpanAppending) {
         if clfFields(p, n, start, config: config, into: &spans) { return }
         // Apache's vhost_combined (`%v:%p %h %l %u %t`): a `vhost:port` field comes first.
         var vhostEnd = start
@@ -120,7 +120,7 @@ enum UsernameDetector {
 
     /// `host ident user [date…` from `start`; whether the line has that shape.
     private static func clfFields(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
-                                  into spans: inout [Span]) -> Bool {
+                                  into spans: inout some SpanAppending) -> Bool {
         // Fast path: most lines are `host - - [`; skip the host with one bounded search.
         var hostEnd = start
         while hostEnd < n && hostEnd - start < 256 && !isFieldEnd(p[hostEnd]) { hostEnd += 1 }
@@ -161,14 +161,14 @@ enum UsernameDetector {
     /// A CLF field as a username: the whole field (CLF escapes nothing but quotes), unless it
     /// holds an e-mail, which is left to the e-mail detector.
     private static func emitLogField(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ e: Int, config: DetectionConfig,
-                                     into spans: inout [Span]) {
+                                     into spans: inout some SpanAppending) {
         for k in s..<e where p[k] == UInt8(ascii: "@") || p[k] == UInt8(ascii: "%") { return }
         emitField(p, n, s, e, config: config, into: &spans)
     }
 
     /// A whole log field as a username (any bytes but blanks), with the same exclusions as `emit`.
     private static func emitField(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ e: Int, config: DetectionConfig,
-                                  into spans: inout [Span]) {
+                                  into spans: inout some SpanAppending) {
         guard e - s <= maxLength else { return }
         for k in s..<e where p[k] == UInt8(ascii: "\"") || p[k] == UInt8(ascii: "\\") { return }
         emit(p, n, s, e, config: config, into: &spans)
@@ -198,7 +198,7 @@ enum UsernameDetector {
 
     /// `ls -l`: `MODE LINKS OWNER GROUP ...`; `tar -tv`: `MODE OWNER/GROUP SIZE ...`.
     private static func listingOwner(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, config: DetectionConfig,
-                                     into spans: inout [Span]) {
+                                     into spans: inout some SpanAppending) {
         var i = start + 10
         if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "@")) { i += 1 }
         guard i < n, isBlank(p[i]) else { return }
@@ -245,7 +245,7 @@ enum UsernameDetector {
     /// `Invalid user NAME from`, `session opened for user NAME(uid=…) by NAME(uid=…)`, …),
     /// when what follows it is one of the phrase's followers.
     static func afterWord(_ p: UnsafePointer<UInt8>, _ n: Int, space: Int, config: DetectionConfig,
-                          into spans: inout [Span]) {
+                          into spans: inout some SpanAppending) {
         guard space >= 4 else { return }
         let end = UnsafeRawPointer(p + space - 4).loadUnaligned(as: UInt32.self)
         guard UsernameContexts.phraseEnds.contains(end) else { return }
@@ -260,7 +260,7 @@ enum UsernameDetector {
 
     /// The name after `phrase` (whose blank is at `space`), if a follower of the phrase comes next.
     private static func name(after phrase: UsernameContexts.Phrase, _ p: UnsafePointer<UInt8>, _ n: Int, space: Int,
-                             config: DetectionConfig, into spans: inout [Span]) {
+                             config: DetectionConfig, into spans: inout some SpanAppending) {
         let followers = phrase.followers
         let start = space + 1
         if followers.contains(.quoted) {
@@ -299,7 +299,7 @@ enum UsernameDetector {
 
     /// After `(uid=N`: `) by NAME(uid=` names the invoking user.
     private static func invokerAfterUID(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, config: DetectionConfig,
-                                        into spans: inout [Span]) {
+                                        into spans: inout some SpanAppending) {
         var k = from
         while k < n && k - from < 10 && ByteClass.isDigit(p[k]) { k += 1 }
         guard k > from, Bytes.startsWith(p, k, n, ") by ") else { return }
@@ -332,7 +332,7 @@ enum UsernameDetector {
     /// `user=`, `username=`, `login=`, `ruser=`, `logname=`, `sasl_username=`, `USER=` (also in
     /// query strings, and `user=<NAME>`), and sudo's `NAME : TTY=`.
     static func keyValue(_ p: UnsafePointer<UInt8>, _ n: Int, equals: Int, config: DetectionConfig,
-                         into spans: inout [Span]) {
+                         into spans: inout some SpanAppending) {
         var keyStart = equals
         while keyStart > 0 && equals - keyStart < 14 && (ByteClass.isLetter(p[keyStart - 1]) || p[keyStart - 1] == UInt8(ascii: "_")) {
             keyStart -= 1
@@ -369,7 +369,7 @@ enum UsernameDetector {
 
     /// sudo: `    NAME : TTY=pts/0 ; PWD=… ; USER=root ; COMMAND=…`.
     private static func sudoInvoker(_ p: UnsafePointer<UInt8>, _ n: Int, keyStart: Int, config: DetectionConfig,
-                                    into spans: inout [Span]) {
+                                    into spans: inout some SpanAppending) {
         guard keyStart >= 4 else { return }
         var colon = keyStart - 3
         if !Bytes.endsWith(p, keyStart, " : ") {
@@ -396,7 +396,7 @@ enum UsernameDetector {
     /// `"user": "NAME"`, and the keys `username`, `login`, `owner`, and `group` (user-private
     /// groups carry the user's name; shared groups such as `users` are in the kept list).
     static func jsonKey(_ p: UnsafePointer<UInt8>, _ n: Int, colon: Int, config: DetectionConfig,
-                        into spans: inout [Span]) {
+                        into spans: inout some SpanAppending) {
         var close = colon
         while close > 0 && isBlank(p[close - 1]) { close -= 1 }
         guard close > 0, p[close - 1] == UInt8(ascii: "\"") else { return }
@@ -458,7 +458,7 @@ enum UsernameDetector {
     /// leading slash, as `tar` lists them) and `C:\Users\NAME\`; `slash` is the separator
     /// before NAME.
     static func path(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
-                     into spans: inout [Span]) {
+                     into spans: inout some SpanAppending) {
         guard mayEndHomeDirectory(p, slash: slash) else { return }
         if p[slash] == UInt8(ascii: "\\") {
             windowsProfile(p, n, slash: slash, config: config, into: &spans)
@@ -495,7 +495,7 @@ enum UsernameDetector {
 
     /// `C:\Users\NAME\` (any drive letter), the name ended by a backslash or a value's end.
     private static func windowsProfile(_ p: UnsafePointer<UInt8>, _ n: Int, slash: Int, config: DetectionConfig,
-                                       into spans: inout [Span]) {
+                                       into spans: inout some SpanAppending) {
         guard slash >= 8, Bytes.endsWith(p, slash, ":\\Users"), ByteClass.isLetter(p[slash - 8]) else { return }
         if slash > 8 && ByteClass.isAlnum(p[slash - 9]) { return }
         let start = slash + 1
@@ -517,7 +517,7 @@ enum UsernameDetector {
 
     /// `~NAME` after a slash (user directories in URLs: `/~anna/`).
     static func tilde(_ p: UnsafePointer<UInt8>, _ n: Int, at tilde: Int, config: DetectionConfig,
-                      into spans: inout [Span]) {
+                      into spans: inout some SpanAppending) {
         guard tilde > 0, p[tilde - 1] == UInt8(ascii: "/") else { return }
         let start = tilde + 1
         let end = nameEnd(p, n, from: start)
@@ -530,7 +530,7 @@ enum UsernameDetector {
     /// A word (maximal run of name bytes) starting at `start` that is a listed name.
     @inline(__always)
     static func knownWord(_ p: UnsafePointer<UInt8>, _ n: Int, start: Int, config: DetectionConfig,
-                          into spans: inout [Span]) {
+                          into spans: inout some SpanAppending) {
         if start > 0 && isNameByte(p[start - 1]) { return }
         var end = start
         while end < n && isNameByte(p[end]) { end += 1 }
