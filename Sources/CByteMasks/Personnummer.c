@@ -4,14 +4,14 @@
 #include <string.h>
 
 // Every rule below is an integer 0 or 1 combined with `&` and `|`, not `&&` and `||`, so that
-// the compiler has no reason to branch; the bytes read all lie in one 16-byte copy of the
-// number's surroundings, so no read needs a bounds test either.
+// the compiler has no reason to branch. The bytes read lie in the 16 from the number's start
+// (a zero-padded copy near the window's end) and the two before it (read at clamped offsets),
+// so no read needs a bounds test either.
 
 static inline int is_digit(uint8_t b) { return (uint8_t)(b - '0') < 10; }
 static inline int is_letter(uint8_t b) { return (uint8_t)((b | 0x20) - 'a') < 26; }
 static inline int is_joiner(uint8_t b) { return (b == '.') | (b == '-') | (b == '+') | (b == '_'); }
 static inline long digit(uint8_t b) { return (long)b - '0'; }
-
 
 /// `anonlog_personnummer_date_exists`, inlined where the check runs.
 static inline __attribute__((always_inline)) int date_exists(long year, long month, long day) {
