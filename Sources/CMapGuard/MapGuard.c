@@ -1,6 +1,6 @@
 // MapGuard.h: a fixed table of registered ranges, read by the SIGBUS handler.
 //
-// The handler may only call async-signal-safe functions (write, unlinkat, _exit), so every
+// The handler may only call async-signal-safe functions (write, unlinkat, pause, _exit), so every
 // message and path is copied into the table when it is registered. Slots are claimed with an
 // atomic compare-and-swap: scans of several files map and unmap from several threads at once.
 #define _GNU_SOURCE
@@ -29,6 +29,18 @@ static Slot mappings[SLOTS];
 static Slot temps[SLOTS];
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 
+/// Set by the first thread that reports a fatal signal. Two threads can fault on one truncated
+/// mapping at once (a worker and the writer's seam check), and each wrote the line: any later
+/// one now waits in `pause` for the first one's `_exit`, which ends every thread.
+static _Atomic int reporting;
+
+/// Whether this thread is the one to report (and exit); otherwise it never returns.
+static void claim_report(void) {
+    int expected = 0;
+    if (atomic_compare_exchange_strong(&reporting, &expected, 1)) return;
+    for (;;) pause();
+}
+
 static void on_sigbus(int signal, siginfo_t *info, void *context) {
     (void)context;
     uintptr_t address = (uintptr_t)info->si_addr;
@@ -46,6 +58,7 @@ static void on_sigbus(int signal, siginfo_t *info, void *context) {
         raise(signal);
         return;
     }
+    claim_report();
     ssize_t ignored = write(STDERR_FILENO, hit->text, hit->length);
     (void)ignored;
     for (int i = 0; i < SLOTS; i++) {
@@ -67,6 +80,7 @@ static void install(void) {
 /// files removed, exit 3. Replaces the Swift runtime's backtracer, whose register and memory
 /// dump can hold log bytes, which are personal data.
 static void on_fault(int signal) {
+    claim_report();
     static const char prefix[] = "anonlog: internal fault (signal ";
     char text[96];
     size_t n = sizeof prefix - 1;
