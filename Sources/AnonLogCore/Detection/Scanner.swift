@@ -140,20 +140,20 @@ struct Scanner: Sendable {
     private mutating func spreadUsernames(_ p: UnsafePointer<UInt8>, _ n: Int, ranges: UnsafeMutablePointer<Int>, count: Int,
                                           line: inout LineBounds) {
         for pair in stride(from: 0, to: count, by: 2) {
-          for index in ranges[pair]..<ranges[pair + 1] {
-            let span = found[index]
-            guard span.end > span.start else { continue }
-            // Spans mostly arrive in order: search back no further than the last line searched.
-            let floor = span.start > line.end ? line.end + 1 : span.start >= line.start ? line.start : 0
-            var lineStart = 0, lineEnd = 0
-            let repeats = withUnsafeMutablePointer(to: &repeatOffsets) { buffer in
-                buffer.withMemoryRebound(to: Int.self, capacity: Scanner.repeatCapacity) { found in
-                    nameRepeats(p, n, floor, span.start, span.end, &lineStart, &lineEnd, found, Scanner.repeatCapacity)
+            for index in ranges[pair]..<ranges[pair + 1] {
+                let span = found[index]
+                guard span.end > span.start else { continue }
+                // Spans mostly arrive in order: search back no further than the last line searched.
+                let floor = span.start > line.end ? line.end + 1 : span.start >= line.start ? line.start : 0
+                var lineStart = 0, lineEnd = 0
+                let repeats = withUnsafeMutablePointer(to: &repeatOffsets) { buffer in
+                    buffer.withMemoryRebound(to: Int.self, capacity: Scanner.repeatCapacity) { offsets in
+                        nameRepeats(p, n, floor, span.start, span.end, &lineStart, &lineEnd, offsets, Scanner.repeatCapacity)
+                    }
                 }
+                line = LineBounds(start: lineStart, end: lineEnd)
+                if repeats != 0 { spread(span, repeats: repeats, p, n, line: line) }
             }
-            line = LineBounds(start: lineStart, end: lineEnd)
-            if repeats != 0 { spread(span, repeats: repeats, p, n, line: line) }
-          }
         }
     }
 
@@ -170,10 +170,10 @@ struct Scanner: Sendable {
         // SIZE_MAX (here -1): more repeats than the inline buffer holds. Search again into one
         // as long as the line, which no number of occurrences can overflow.
         let capacity = max(1, line.end - line.start)
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { found in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { offsets in
             var lineStart = 0, lineEnd = 0
-            let all = nameRepeats(p, n, line.start, span.start, span.end, &lineStart, &lineEnd, found.baseAddress!, capacity)
-            for k in 0..<max(0, all) { addSpread(span, at: found[k]) }
+            let all = nameRepeats(p, n, line.start, span.start, span.end, &lineStart, &lineEnd, offsets.baseAddress!, capacity)
+            for k in 0..<max(0, all) { addSpread(span, at: offsets[k]) }
         }
     }
 

@@ -25,8 +25,8 @@ public enum Profile: String, CaseIterable, Sendable {
 public struct ActionPlan: Sendable, Equatable {
     /// Actions indexed by `DetectionType.rawValue`.
     private let actions: [Action]
-    /// The same, one byte per type (the case's index in `Action.allCases`), so that the
-    /// rewrite reads a match's action from a register instead of an array.
+    /// The same, one byte per type (`code`), so that the rewrite reads a match's action from a
+    /// register instead of an array.
     private let packed: UInt64
 
     /// Builds the plan from a profile and per-type overrides, refusing combinations SPEC.md
@@ -53,16 +53,26 @@ public struct ActionPlan: Sendable, Equatable {
 
     private static func pack(_ actions: [Action]) -> UInt64 {
         var packed: UInt64 = 0
-        for (type, action) in actions.enumerated() {
-            packed |= UInt64(Action.allCases.firstIndex(of: action)!) << (8 * UInt64(type))
-        }
+        for (type, action) in actions.enumerated() { packed |= code(action) << (8 * UInt64(type)) }
         return packed
     }
 
-    /// `Action.allCases` by index, as a switch (no array to load).
+    /// An action's byte in `packed`; `action(code:)` is its inverse (kept side by side, so
+    /// that neither depends on the order of `Action`'s cases).
+    private static func code(_ action: Action) -> UInt64 {
+        switch action {
+        case .pseudonymize: return 0
+        case .encrypt: return 1
+        case .truncate: return 2
+        case .redact: return 3
+        case .keep: return 4
+        }
+    }
+
+    /// The action whose `code` is `code`, as a switch (no array to load).
     @inline(__always)
-    private static func action(at index: UInt64) -> Action {
-        switch index {
+    private static func action(code: UInt64) -> Action {
+        switch code {
         case 0: return .pseudonymize
         case 1: return .encrypt
         case 2: return .truncate
@@ -79,5 +89,5 @@ public struct ActionPlan: Sendable, Equatable {
 
     /// The action for `type`.
     @inline(__always)
-    public subscript(type: DetectionType) -> Action { ActionPlan.action(at: packed >> (8 * UInt64(type.rawValue)) & 0xFF) }
+    public subscript(type: DetectionType) -> Action { ActionPlan.action(code: packed >> (8 * UInt64(type.rawValue)) & 0xFF) }
 }

@@ -18,6 +18,23 @@ import Testing
         #expect(throws: Never.self) { try ActionPlan(profile: .pseudonymize) }
     }
 
+    /// Every action SPEC.md defines for a type reads back as that action, next to any other
+    /// type's (the plan packs them into one word).
+    @Test func everyDefinedActionReadsBack() throws {
+        for type in DetectionType.allCases {
+            for action in Action.allCases where action.isDefined(for: type) {
+                for profile in Profile.allCases {
+                    let plan = try ActionPlan(profile: profile, overrides: [type: action])
+                    #expect(plan[type] == action, "\(type) \(action)")
+                    for other in DetectionType.allCases where other != type {
+                        #expect(plan[other] == (profile == .redact ? .redact : .pseudonymize), "\(other) beside \(type)")
+                    }
+                }
+            }
+        }
+        #expect(DetectionType.allCases.allSatisfy { ActionPlan.keepAll[$0] == .keep })
+    }
+
     @Test func keepAllChangesNothingAndScanOptionsKeepTheirTypes() {
         #expect(ActionPlan.keepAll.changedTypes.isEmpty)
         #expect(!ActionPlan.keepAll.needsKey)
