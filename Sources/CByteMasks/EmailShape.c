@@ -1,6 +1,8 @@
 #include "EmailShape.h"
 #include "ByteTable.h"
 
+#include "VectorLevel.h"
+
 #include <immintrin.h>
 
 /// Whether `b` may be in a local part.
@@ -107,15 +109,6 @@ static int email_shape_avx512(const uint8_t *p, size_t n, size_t at, size_t atLe
 #undef WINDOW_RUN_END
 }
 
-/// 2: AVX-512BW; else the byte loops. Asked once.
-static int vector_level(void) {
-    static int known = -1;
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f") ? 2 : 0;
-    }
-    return known;
-}
 
 int anonlog_email_shape(const uint8_t *p, size_t n, size_t at, size_t atLength, AnonLogEmailShape *shape) {
     return vector_level() == 2 ? email_shape_avx512(p, n, at, atLength, shape) : email_shape_bytes(p, n, at, atLength, shape);

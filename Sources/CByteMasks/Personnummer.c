@@ -73,7 +73,7 @@ static const uint8_t doubledLanes[8][16] __attribute__((aligned(16))) = {
     LANES(DOUBLED(2, 6)), LANES(DOUBLED(2, 7)), LANES(DOUBLED(2, 8)), LANES(DOUBLED(2, 9)),
 };
 
-/// The Luhn rule on the 16 bytes `v` (a copy of `w`), all ten digits at once: YYMMDD at
+/// The Luhn rule on the 16 bytes `v` (loaded from `w`), all ten digits at once: YYMMDD at
 /// `d` and the serial at `s` (its first may be an interim letter, counted as 1).
 static inline __attribute__((always_inline)) int checksum_lanes(__m128i v, unsigned d, unsigned s) {
     unsigned row = (d / 2) * 4 + ((s - 6) & 3);

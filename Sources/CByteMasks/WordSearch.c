@@ -1,5 +1,7 @@
 #include "WordSearch.h"
 
+#include "VectorLevel.h"
+
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
@@ -281,15 +283,6 @@ static size_t name_repeats_avx512(const uint8_t *p, size_t n, size_t floor, size
     return count > capacity ? SIZE_MAX : count;
 }
 
-/// 2: AVX-512BW, 1: AVX2, 0: SSE2; asked once.
-static int vector_level(void) {
-    static int known = -1;
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return known;
-}
 
 size_t anonlog_find_in_line(const uint8_t *p, size_t from, size_t n, const uint8_t *needle, size_t length, int *found) {
     if (length == 0) {
